@@ -1,0 +1,117 @@
+"""Who may do what: permission predicates and the query filters that match them.
+
+Every view, API handler, export and service asks here; no other module decides access.
+
+- A member reads and edits only her own logs.
+- A chair (or vice chair) of an organisation reads the logs and the member list of that
+  organisation's committee, and edits none of them.
+- An admin of an organisation manages organisations and accounts in its whole subtree.
+  Admin rights alone do not open individual logs (they can name women in hard situations).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from fieldlog.extensions import db
+from fieldlog.models import Account, Log, Organisation
+from fieldlog.vocab import Role
+
+CHAIR_ROLES = frozenset({Role.CHAIR.value, Role.VICE_CHAIR.value})
+
+
+def chaired_org_ids(actor: Account) -> set[int]:
+    """Organisations whose committee the actor chairs (or vice-chairs)."""
+    return {g.organisation_id for g in actor.grants if g.role in CHAIR_ROLES}
+
+
+def admin_paths(actor: Account) -> list[str]:
+    """Tree paths of the organisations the actor administers (each covers its subtree)."""
+    return [g.organisation.path for g in actor.grants if g.role == Role.ADMIN.value]
+
+
+def is_chair(actor: Account) -> bool:
+    """Whether the actor chairs any committee."""
+    return bool(chaired_org_ids(actor))
+
+
+def is_admin(actor: Account) -> bool:
+    """Whether the actor administers any subtree."""
+    return bool(admin_paths(actor))
+
+
+def is_admin_of(actor: Account, org: Organisation) -> bool:
+    """Whether ``org`` lies in a subtree the actor administers."""
+    return any(org.path.startswith(path) for path in admin_paths(actor))
+
+
+def is_chair_of(actor: Account, org_id: int) -> bool:
+    """Whether the actor chairs the committee of organisation ``org_id``."""
+    return org_id in chaired_org_ids(actor)
+
+
+def _author(log: Log) -> Account:
+    author = db.session.get(Account, log.account_id)
+    assert author is not None  # noqa: S101 - the foreign key guarantees it
+    return author
+
+
+def can_read_log(actor: Account, log: Log) -> bool:
+    """The author, or a chair of the author's committee, reads a non-deleted log."""
+    if log.is_deleted:
+        return False
+    return log.account_id == actor.id or is_chair_of(actor, _author(log).organisation_id)
+
+
+def can_see_women_names(actor: Account, log: Log) -> bool:
+    """Names of the women contacted: the author and her chair only."""
+    return can_read_log(actor, log)
+
+
+def can_edit_log(actor: Account, log: Log) -> bool:
+    """Only the author edits her log, and not once deleted."""
+    return log.account_id == actor.id and not log.is_deleted and actor.active
+
+
+def can_delete_log(actor: Account, log: Log) -> bool:
+    """Only the author deletes her log."""
+    return can_edit_log(actor, log)
+
+
+def can_read_members(actor: Account, org: Organisation) -> bool:
+    """The committee's chair, or an admin above it, reads its member list."""
+    return is_chair_of(actor, org.id) or is_admin_of(actor, org)
+
+
+def can_manage_org(actor: Account, org: Organisation) -> bool:
+    """Admins manage organisations in their subtree."""
+    return is_admin_of(actor, org)
+
+
+def can_manage_account(actor: Account, account: Account) -> bool:
+    """Admins manage the accounts whose home organisation is in their subtree."""
+    return is_admin_of(actor, account.organisation)
+
+
+def visible_logs(actor: Account) -> Select[tuple[Log]]:
+    """Non-deleted logs the actor may read: her own and her committees' members'."""
+    chaired = chaired_org_ids(actor)
+    committee = select(Account.id).where(Account.organisation_id.in_(chaired))
+    readable = or_(
+        Log.account_id == actor.id, Log.account_id.in_(committee) if chaired else false()
+    )
+    return select(Log).where(Log.deleted_at.is_(None), readable)
+
+
+def managed_orgs(actor: Account) -> Select[tuple[Organisation]]:
+    """Organisations in the actor's admin subtrees."""
+    paths = admin_paths(actor)
+    if not paths:
+        return select(Organisation).where(false())
+    return select(Organisation).where(or_(*(Organisation.path.startswith(p) for p in paths)))
+
+
+def managed_accounts(actor: Account) -> Select[tuple[Account]]:
+    """Accounts whose home organisation lies in the actor's admin subtrees."""
+    org_ids = managed_orgs(actor).with_only_columns(Organisation.id)
+    return select(Account).where(Account.organisation_id.in_(org_ids))

@@ -1,0 +1,7 @@
+"""JSON API v1, on the same services as the pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

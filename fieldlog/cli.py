@@ -1,0 +1,7 @@
+"""Thin ``flask --app fieldlog`` commands over the services."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

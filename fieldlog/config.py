@@ -1,0 +1,36 @@
+"""Default settings. No secrets live here: see ``load_config`` in the app factory."""
+
+from __future__ import annotations
+
+
+class DefaultConfig:
+    """Settings every deployment starts from; instance/config.py and the environment override."""
+
+    # The SQLite file in instance/ is filled in by the factory when DATABASE_URL is unset.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Forms left open for hours on a weak signal must still submit.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "fieldlog_session"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+    TIMEZONE = "Asia/Shanghai"
+
+    # Failed logins allowed before the login is refused for a while.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # memory:// is per process; use redis://127.0.0.1:6379/0 with several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    LOGS_PER_PAGE = 30
+    # Largest number of women one entry may report reaching.
+    MAX_WOMEN_PER_LOG = 5000

@@ -1,0 +1,171 @@
+"""Pages of the member's flow."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from fieldlog import access
+from fieldlog.errors import DomainError, FieldErrors, NotFound
+from fieldlog.extensions import db
+from fieldlog.logs import bp, queries, service
+from fieldlog.logs.forms import FilterForm, LogForm
+from fieldlog.logs.service import LogInput
+from fieldlog.models import Account
+from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
+from fieldlog.timeutil import local_today
+from fieldlog.webutil import CsrfForm, apply_field_errors
+
+
+def _today():
+    return local_today(current_app.config["TIMEZONE"])
+
+
+@bp.route("")
+@login_required
+def home():
+    if not current_user.memberships:
+        if access.is_admin(current_user):
+            return redirect(url_for("admin.index"))
+        return render_template("logs/no_membership.html")
+    today = _today()
+    rows = queries.member_year(current_user, today)
+    quarter, half = period_of(today, Cadence.QUARTER), period_of(today, Cadence.HALF)
+    recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5)).all()
+    return render_template("logs/home.html", rows=rows, quarter=quarter, half=half, recent=recent)
+
+
+@bp.route("logs/new/<code>", methods=["GET", "POST"])
+@login_required
+def new(code: str):
+    duty = service.duty_by_code(code) or abort(404)
+    form = LogForm()
+    if request.method == "GET":
+        form.client_id.data = str(uuid.uuid4())
+        form.happened_on.data = _today()
+        form.method.data = service.usual_method(current_user)
+    elif form.validate_on_submit():
+        data = LogInput.from_mapping(form.log_data())
+        try:
+            _log, created = service.create_log(
+                current_user, duty, data, _today(), form.client_id.data
+            )
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                _("Saved: %(duty)s.", duty=duty.name(_locale()))
+                if created
+                else _("This entry was already saved."),
+                "success",
+            )
+            return redirect(url_for("logs.home"))
+    return render_template("logs/form.html", form=form, duty=duty, log=None), _status(form)
+
+
+def _status(form: LogForm) -> int:
+    return 422 if form.errors or form.form_errors else 200
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+@bp.route("logs/")
+@login_required
+def index():
+    today = _today()
+    filters = FilterForm(request.args)
+    duties = queries.active_duties()
+    filters.duty.choices = [SelectChoice("", _("All duties"))] + [
+        SelectChoice(d.code, d.name(_locale())) for d in duties
+    ]
+    periods = _period_choices(today)
+    filters.period.choices = [SelectChoice("", _("All periods"))] + periods
+    codes = {c.value for c in periods}
+    period = parse_period(filters.period.data) if filters.period.data in codes else None
+    query = queries.filtered_logs(current_user, current_user.id, filters.duty.data or None, period)
+    page = db.paginate(query, per_page=current_app.config["LOGS_PER_PAGE"], error_out=False)
+    return render_template("logs/index.html", page=page, filters=filters)
+
+
+def _period_choices(today) -> list[SelectChoice]:
+    """This year's and last year's quarters, halves and years, newest first."""
+    result = []
+    for year in (today.year, today.year - 1):
+        for cadence in (Cadence.YEAR, Cadence.HALF, Cadence.QUARTER):
+            for p in reversed(periods_of_year(year, cadence)):
+                if p.start <= today:
+                    result.append(SelectChoice(p.code, p.label(_locale())))
+    return result
+
+
+def _readable(log_id: int):
+    try:
+        return queries.readable_log(current_user, log_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("logs/<int:log_id>")
+@login_required
+def view(log_id: int):
+    log = _readable(log_id)
+    owner = db.session.get(Account, log.account_id)
+    return render_template(
+        "logs/view.html",
+        log=log,
+        owner=owner,
+        can_edit=access.can_edit_log(current_user, log),
+        show_names=access.can_see_women_names(current_user, log),
+    )
+
+
+@bp.route("logs/<int:log_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(log_id: int):
+    log = _readable(log_id)
+    if not access.can_edit_log(current_user, log):
+        abort(403)
+    form = LogForm(obj=log if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(log.version)
+    elif form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            service.update_log(
+                current_user, log, LogInput.from_mapping(form.log_data()), _today(), version
+            )
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("logs.view", log_id=log.id))
+    return render_template("logs/form.html", form=form, duty=log.duty_type, log=log), _status(form)
+
+
+@bp.route("logs/<int:log_id>/delete", methods=["POST"])
+@login_required
+def delete(log_id: int):
+    log = _readable(log_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_log(current_user, log)
+    except DomainError:
+        abort(403)
+    db.session.commit()
+    flash(_("Entry deleted."), "info")
+    return redirect(url_for("logs.index"))

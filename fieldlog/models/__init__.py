@@ -1,0 +1,19 @@
+"""All tables. Import models from here."""
+
+from fieldlog.database import Base, UTCDateTime
+from fieldlog.models.account import Account, Membership
+from fieldlog.models.audit import AuditEntry
+from fieldlog.models.duty import DutyType, Log
+from fieldlog.models.organisation import Organisation, RoleGrant
+
+__all__ = [
+    "Account",
+    "AuditEntry",
+    "Base",
+    "DutyType",
+    "Log",
+    "Membership",
+    "Organisation",
+    "RoleGrant",
+    "UTCDateTime",
+]

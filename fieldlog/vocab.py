@@ -1,0 +1,93 @@
+"""Closed vocabularies stored as strings in the database. Pure: standard library only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    """Level of a women's federation organisation."""
+
+    DISTRICT = "district"
+    TOWNSHIP = "township"
+    STREET = "street"
+    VILLAGE = "village"
+    COMMUNITY = "community"
+
+    @property
+    def level(self) -> int:
+        """0 for a district, 1 for a township/street, 2 for a village/community."""
+        return {"district": 0, "township": 1, "street": 1}.get(self.value, 2)
+
+
+class Role(StrEnum):
+    """A role held in one organisation, beyond being a member."""
+
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    ADMIN = "admin"
+
+
+class JoinKind(StrEnum):
+    """How a member came onto the committee."""
+
+    ELECTED = "elected"
+    ADDED = "added"  # 增补
+    REPLACING = "replacing"  # 替补
+
+
+class LeaveKind(StrEnum):
+    """How a membership ended."""
+
+    SELF_EXIT = "self_exit"  # 自行卸免
+    ADVISED = "advised"  # 组织劝退
+    TERMINATED = "terminated"  # 资格终止
+    TERM_END = "term_end"  # 换届
+
+
+class Method(StrEnum):
+    """How a piece of work was done."""
+
+    VISIT = "visit"
+    FACE_TO_FACE = "face_to_face"
+    PHONE = "phone"
+    ONLINE = "online"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+class ProposalStatus(StrEnum):
+    """The life of a proposal after it is made."""
+
+    SUBMITTED = "submitted"
+    HANDLING = "handling"
+    ANSWERED = "answered"
+    FED_BACK = "fed_back"
+
+
+class HelpTarget(StrEnum):
+    """Whom a piece of help went to (difficulty category)."""
+
+    CHILD_IN_DIFFICULTY = "child_in_difficulty"
+    LEFT_BEHIND = "left_behind"
+    DISABLED = "disabled"
+    ILL = "ill"
+    SINGLE_MOTHER = "single_mother"
+    POOR_FAMILY = "poor_family"
+    OTHER = "other"
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    LOGIN = "login"
+    LOGOUT = "logout"
+    PASSWORD = "password"
+    DEACTIVATE = "deactivate"
+    ACTIVATE = "activate"
+    END_MEMBERSHIP = "end_membership"
+    GRANT = "grant"
+    REVOKE = "revoke"

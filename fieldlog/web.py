@@ -1,0 +1,136 @@
+"""The app factory's helpers: extensions, blueprints, error pages, template globals, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from fieldlog import labels
+from fieldlog.catalogue import LOG_FIELDS
+from fieldlog.database import configure_sqlite
+from fieldlog.extensions import babel, csrf, db, login_manager, migrate
+from fieldlog.timeutil import local_today, to_local
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+TEMPLATE_CONSTANTS = {
+    "status_icon": labels.STATUS_ICON,
+    "status_labels": labels.STATUS,
+    "field_order": LOG_FIELDS,
+    "field_labels": labels.FIELD,
+    "choice_labels": {
+        "method": labels.METHOD,
+        "proposal_status": labels.PROPOSAL_STATUS,
+        "help_target": labels.HELP_TARGET,
+    },
+}
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this app."""
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=lambda: app.config["TIMEZONE"],
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in first.")
+    login_manager.session_protection = "basic"
+    from fieldlog.auth import throttle
+
+    throttle.init_app(app)
+
+
+def select_locale() -> str:
+    """Her account's language, else the one chosen this session, else Chinese."""
+    languages = _languages()
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in languages else languages[0]
+
+
+def _languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every feature blueprint."""
+    from fieldlog import admin, api, auth, committee, logs
+
+    for module in (auth, logs, committee, admin, api):
+        app.register_blueprint(module.bp)
+
+
+def register_errors(app: Flask) -> None:
+    """HTML error pages for the site; the API blueprint answers JSON itself."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error=str(_l("The security token is missing or wrong.")), fields={}), 400
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error=error.description, fields={}), error.code
+        return render_template("errors/http.html", error=error), error.code
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals every template may use, and headers every response gets."""
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "locale": locale,
+            "html_lang": "zh-CN" if locale.startswith("zh") else "en",
+            "today": local_today(app.config["TIMEZONE"]),
+            **TEMPLATE_CONSTANTS,
+        }
+
+    @app.template_filter("localtime")
+    def localtime(instant: Any) -> str:
+        if instant is None:
+            return ""
+        return to_local(instant, app.config["TIMEZONE"]).strftime("%Y-%m-%d %H:%M")
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        if g.get("no_store"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    """The ``flask --app fieldlog`` commands."""
+    from fieldlog import cli
+
+    for command in cli.COMMANDS:
+        app.cli.add_command(command)

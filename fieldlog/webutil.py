@@ -1,0 +1,67 @@
+"""Small helpers shared by the page views: safe redirects, form errors, route gates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from fieldlog import access
+from fieldlog.errors import FieldErrors
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no ``//host`` or ``http:``)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def apply_field_errors(form: FlaskForm, error: FieldErrors) -> None:
+    """Show a service's field errors on the form's fields (or above the form)."""
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
+
+
+def chair_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only for accounts that chair a committee."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not access.is_chair(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only for accounts that administer an organisation subtree."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not access.is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+class CsrfForm(FlaskForm):
+    """A form with no fields: a button that changes state (delete, logout) still needs CSRF."""
