@@ -6,17 +6,20 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from fieldlog.config import DefaultConfig
+
+if TYPE_CHECKING:  # Flask is imported inside create_app so the pure modules stay Flask-free.
+    from flask import Flask
 
 
 def create_app(
     test_config: Mapping[str, Any] | None = None, instance_path: str | None = None
 ) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors and CLI."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=instance_path,

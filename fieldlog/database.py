@@ -73,6 +73,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # An in-memory database (tests) shares one connection between sessions; there a
+        # transaction may already be open, and SQLite cannot nest BEGINs.
+        if connection.connection.dbapi_connection.in_transaction:
+            return
         connection.exec_driver_sql("BEGIN" if read_only_request() else "BEGIN IMMEDIATE")
 
 

@@ -90,8 +90,13 @@ def active_days(terms: Iterable[Term], period: Period) -> int:
 
 
 def is_owed(terms: Sequence[Term], period: Period, rules: Rules) -> bool:
-    """She owes a period's duty when active for at least N days of it (N capped at its length)."""
-    return active_days(terms, period) >= min(rules.min_active_days, period.days)
+    """She owes a period's duty when active for at least N days of it (N capped at its length).
+
+    At least one day is always needed: N = 0 in configuration must not make a period owed by
+    someone who was never on the committee during it.
+    """
+    needed = max(1, min(rules.min_active_days, period.days))
+    return active_days(terms, period) >= needed
 
 
 def status_of(

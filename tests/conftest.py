@@ -104,14 +104,17 @@ def ctx(app: Flask) -> Iterator[Flask]:
         yield app
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_INPUT_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE_RE = re.compile(r'value="([^"]+)"')
 
 
 def csrf_from(html: str) -> str:
     """The CSRF token of the first form on a page."""
-    match = CSRF_RE.search(html)
+    match = CSRF_INPUT_RE.search(html)
     assert match, "no CSRF token on the page"
-    return match.group(1)
+    value = VALUE_RE.search(match.group(0))
+    assert value, "CSRF input without a value"
+    return value.group(1)
 
 
 class AuthActions:

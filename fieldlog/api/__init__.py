@@ -5,3 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from fieldlog.api import errors, views  # noqa: E402, F401 - registers handlers and routes
+
+errors.register(bp)

@@ -70,7 +70,7 @@ def password():
             apply_field_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # this device stays logged in with the new token
+            login_user(current_user._get_current_object())  # this device keeps its session
             flash(_("Password changed. Other devices have been logged out."), "success")
             return redirect(url_for("logs.home"))
     return render_template("auth/password.html", form=form)

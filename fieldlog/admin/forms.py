@@ -1,0 +1,159 @@
+"""Admin forms: syntax only (types, lengths); the rules live in ``admin.service``.
+
+Choices that depend on the admin's subtree (organisations, members to replace) are set by
+the views; choice checks are left to the service, which also checks access.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from fieldlog import labels
+from fieldlog.admin.service import (
+    AccountInput,
+    LeaveInput,
+    MembershipInput,
+    OrgInput,
+)
+from fieldlog.vocab import Role
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+NO_ROLE = ""
+CHAIR_ROLES = {role: labels.ROLE[role] for role in (Role.CHAIR, Role.VICE_CHAIR)}
+# A top-level organisation (district) is only created by the create-admin command.
+KINDS_BELOW = {kind: label for kind, label in labels.ORG_KIND.items() if kind.level > 0}
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value to an id; blank or junk becomes None (the service says why)."""
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _text(data: str | None) -> str:
+    return (data or "").strip()
+
+
+class OrgForm(FlaskForm):
+    """A new organisation below one the admin manages."""
+
+    parent_id = SelectField(
+        _l("Belongs to"), coerce=optional_int, validators=[Optional()], validate_choice=False
+    )
+    name = StringField(_l("Name"), validators=[_max(80)])
+    kind = RadioField(
+        _l("Kind"),
+        choices=labels.choices(KINDS_BELOW),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
+    def to_input(self) -> OrgInput:
+        return OrgInput(
+            name=_text(self.name.data), kind=self.kind.data or "", parent_id=self.parent_id.data
+        )
+
+
+class MembershipFields(FlaskForm):
+    """Joining a committee: when, how, and whom she replaces."""
+
+    joined_on = DateField(_l("Joined the committee on"), validators=[Optional()])
+    join_kind = RadioField(
+        _l("How she joined"),
+        choices=labels.choices(labels.JOIN_KIND),
+        default="elected",
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    replaces_id = SelectField(
+        _l("Whom she replaces"),
+        coerce=optional_int,
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Only when she replaces a member."),
+    )
+
+    def membership_input(self) -> MembershipInput:
+        return MembershipInput(
+            joined_on=self.joined_on.data,
+            join_kind=self.join_kind.data or "",
+            replaces_id=self.replaces_id.data,
+        )
+
+
+class AccountForm(MembershipFields):
+    """A new account, optionally a committee member with a role."""
+
+    display_name = StringField(_l("Name"), validators=[_max(40)])
+    username = StringField(
+        _l("Login name or phone number"),
+        validators=[_max(64)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    organisation_id = SelectField(
+        _l("Organisation"), coerce=optional_int, validators=[Optional()], validate_choice=False
+    )
+    member = BooleanField(_l("She is a member of this organisation's committee"))
+    committee_role = RadioField(
+        _l("Role on the committee"),
+        choices=[SelectChoice(NO_ROLE, _l("No role")), *labels.choices(CHAIR_ROLES)],
+        default=NO_ROLE,
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    admin = BooleanField(_l("Administrator of this organisation and those below it"))
+
+    def to_input(self) -> AccountInput:
+        return AccountInput(
+            display_name=_text(self.display_name.data),
+            username=_text(self.username.data),
+            organisation_id=self.organisation_id.data,
+            membership=self.membership_input() if self.member.data else None,
+            committee_role=self.committee_role.data or None,
+            admin=bool(self.admin.data),
+        )
+
+
+class LeaveForm(FlaskForm):
+    """Ending a committee term."""
+
+    left_on = DateField(_l("Left on"), validators=[Optional()])
+    leave_kind = RadioField(
+        _l("Why she left"),
+        choices=labels.choices(labels.LEAVE_KIND),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    reason = StringField(
+        _l("Reason"),
+        validators=[_max(200)],
+        description=_l("Needed when she was advised to resign or her mandate ended."),
+    )
+
+    def to_input(self) -> LeaveInput:
+        return LeaveInput(
+            left_on=self.left_on.data,
+            leave_kind=self.leave_kind.data,
+            reason=_text(self.reason.data),
+        )
+
+
+class RoleForm(FlaskForm):
+    """Giving a committee member the chair or vice-chair role."""
+
+    role = RadioField(
+        _l("Role"),
+        choices=labels.choices(CHAIR_ROLES),
+        validators=[Optional()],
+        validate_choice=False,
+    )

@@ -1,0 +1,173 @@
+"""Reading API input: the JSON body, log fields through ``LogForm``, list parameters.
+
+Only syntax is checked here (types, lengths, ISO dates); the rules stay in ``logs.service``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from fieldlog.api.errors import InvalidRequest
+from fieldlog.catalogue import LOG_FIELDS
+from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.extensions import db
+from fieldlog.logs import service
+from fieldlog.logs.forms import LogForm
+from fieldlog.logs.service import LogInput
+from fieldlog.models import DutyType, Log
+
+EDITABLE = ("happened_on", *LOG_FIELDS)
+MAX_PER_PAGE = 100
+
+Errors = dict[str, list[str]]
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; 400 when the body is not one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise DomainError(_("Send the request body as a JSON object."), status=400)
+    return body
+
+
+def form_text(value: Any) -> str | None:
+    """A JSON value as the text a form field parses; None for values no field accepts."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _formdata(values: Mapping[str, Any], errors: Errors) -> MultiDict[str, str]:
+    """Form data from JSON values: null means empty; objects, lists and booleans are refused."""
+    data: MultiDict[str, str] = MultiDict()
+    for name in EDITABLE:
+        value = values.get(name)
+        if value is None:
+            continue
+        text = form_text(value)
+        if text is None:
+            errors.setdefault(name, []).append(_("Send text or a number."))
+        else:
+            data[name] = text
+    return data
+
+
+def log_input(values: Mapping[str, Any], errors: Errors) -> LogInput | None:
+    """Check the log fields' syntax with ``LogForm``; adds problems to ``errors``."""
+    form = LogForm(formdata=_formdata(values, errors))
+    form.validate()
+    for name in EDITABLE:
+        field = form[name]
+        # A value that did not parse says so once, without the range checks that follow it.
+        messages = field.process_errors or field.errors
+        if messages and name not in errors:
+            errors[name] = [str(m) for m in messages]
+    return None if errors else LogInput.from_mapping(form.log_data())
+
+
+def current_values(log: Log) -> dict[str, Any]:
+    """A log's stored values in JSON form, the base a PATCH is merged over."""
+    values: dict[str, Any] = {"happened_on": log.happened_on.isoformat()}
+    values.update({name: getattr(log, name) for name in LOG_FIELDS})
+    return values
+
+
+def duty_of(body: Mapping[str, Any], errors: Errors) -> DutyType | None:
+    """The active duty named by ``body["duty"]``; adds an error when unknown."""
+    code = body.get("duty")
+    duty = service.duty_by_code(code) if isinstance(code, str) and code else None
+    if duty is None:
+        errors["duty"] = [_("Unknown duty. Choose one of /api/v1/duty-types.")]
+    return duty
+
+
+def client_id_of(body: Mapping[str, Any], errors: Errors) -> str | None:
+    """The canonical client UUID; the API requires one so that retries are safe."""
+    raw = body.get("client_id")
+    if not raw:
+        errors["client_id"] = [_("Send a client_id (a UUID made on the device).")]
+        return None
+    try:
+        return service.normalise_client_id(raw)
+    except FieldErrors as error:
+        errors.update(error.fields)
+        return None
+
+
+def version_of(body: Mapping[str, Any]) -> int | None:
+    """The optional ``version`` a PATCH was based on."""
+    version = body.get("version")
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise FieldErrors({"version": _("Send the version as a whole number.")})
+    return version
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    """Query parameters of ``GET /api/v1/logs``."""
+
+    page: int = 1
+    per_page: int = 30
+    duty: str | None = None
+    first: date | None = None
+    last: date | None = None
+    member_id: int | None = None
+
+
+def _whole(args: Mapping[str, str], name: str, low: int, high: int, errors: Errors) -> int | None:
+    raw = args.get(name)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not low <= int(raw) <= high:
+        errors[name] = [_("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)]
+        return None
+    return int(raw)
+
+
+def _iso_date(args: Mapping[str, str], name: str, errors: Errors) -> date | None:
+    raw = args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def _known_duty(code: str | None, errors: Errors) -> str | None:
+    if code and db.session.scalar(select(DutyType.id).where(DutyType.code == code)) is None:
+        errors["duty"] = [_("Unknown duty.")]
+    return code or None
+
+
+def list_args(args: Mapping[str, str], default_per_page: int) -> ListArgs:
+    """Parse the list's parameters; ``InvalidRequest`` (400) names every bad one."""
+    errors: Errors = {}
+    first, last = _iso_date(args, "from", errors), _iso_date(args, "to", errors)
+    if first and last and first > last:
+        errors["to"] = [_("The end date is before the start date.")]
+    result = ListArgs(
+        page=_whole(args, "page", 1, 10**6, errors) or 1,
+        per_page=_whole(args, "per_page", 1, MAX_PER_PAGE, errors) or default_per_page,
+        duty=_known_duty(args.get("duty"), errors),
+        first=first,
+        last=last,
+        member_id=_whole(args, "member", 1, 2**31, errors),
+    )
+    if errors:
+        raise InvalidRequest(errors)
+    return result

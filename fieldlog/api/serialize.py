@@ -1,0 +1,81 @@
+"""Models to JSON-ready dicts. Dates are ISO 8601; instants carry the federation's offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from fieldlog import access
+from fieldlog.catalogue import LOG_FIELDS
+from fieldlog.models import Account, DutyType, Log
+from fieldlog.timeutil import to_local
+
+SENSITIVE_FIELDS = frozenset({"women_names"})
+
+
+def instant(value: datetime | None, tz_name: str) -> str | None:
+    """An aware instant as ISO 8601 in the federation's timezone, e.g. ``...T09:30:00+08:00``."""
+    return to_local(value, tz_name).isoformat(timespec="seconds") if value else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    """Who she is: organisation, roles and membership terms."""
+    org = account.organisation
+    return {
+        "id": account.id,
+        "username": account.username,
+        "display_name": account.display_name,
+        "locale": account.locale,
+        "must_change_password": account.must_change_password,
+        "organisation": {"id": org.id, "name": org.name, "kind": org.kind},
+        "roles": [{"role": g.role, "organisation_id": g.organisation_id} for g in account.grants],
+        "memberships": [
+            {
+                "organisation_id": t.organisation_id,
+                "joined_on": t.joined_on.isoformat(),
+                "left_on": t.left_on.isoformat() if t.left_on else None,
+            }
+            for t in account.memberships
+        ],
+    }
+
+
+def duty_json(duty: DutyType) -> dict[str, Any]:
+    """One duty of the catalogue, with the fields its form asks for."""
+    return {
+        "code": duty.code,
+        "name_zh": duty.name_zh,
+        "name_en": duty.name_en,
+        "hint_zh": duty.hint_zh,
+        "hint_en": duty.hint_en,
+        "cadence": duty.cadence,
+        "min_count": duty.min_count,
+        "fields": list(duty.fields),
+        "required": list(duty.required),
+    }
+
+
+def log_json(actor: Account, log: Log, tz_name: str) -> dict[str, Any]:
+    """A log as ``actor`` may see it: the women's names only when access allows."""
+    data: dict[str, Any] = {
+        "id": log.id,
+        "client_id": log.client_id,
+        "duty": log.duty_type.code,
+        "member_id": log.account_id,
+        "happened_on": log.happened_on.isoformat(),
+        "version": log.version,
+        "created_at": instant(log.created_at, tz_name),
+        "updated_at": instant(log.updated_at, tz_name),
+    }
+    show_names = access.can_see_women_names(actor, log)
+    for name in LOG_FIELDS:
+        if name not in SENSITIVE_FIELDS or show_names:
+            data[name] = _plain(getattr(log, name))
+    return data

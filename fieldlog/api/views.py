@@ -1,0 +1,176 @@
+"""JSON API v1 handlers: thin wrappers over the same services and access rules as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
+
+from fieldlog import access
+from fieldlog.api import bp, inputs
+from fieldlog.api.serialize import account_json, duty_json, log_json
+from fieldlog.auth import service as auth_service
+from fieldlog.auth.forms import LoginForm
+from fieldlog.errors import Conflict, DomainError, FieldErrors, NotAllowed, NotFound
+from fieldlog.extensions import csrf, db
+from fieldlog.logs import queries, service
+from fieldlog.models import Account, Log
+from fieldlog.timeutil import local_today
+
+
+def api_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """401 JSON for anonymous calls (the pages' ``login_required`` would redirect)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            raise DomainError(_("Please log in first."), status=401)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.before_request
+def _no_store() -> None:
+    g.no_store = True  # personal data: no caching by the browser or a proxy
+
+
+def _today() -> date:
+    return local_today(current_app.config["TIMEZONE"])
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _me() -> dict[str, Any]:
+    return {**account_json(current_user), "csrf_token": generate_csrf()}
+
+
+@bp.post("/login")
+@csrf.exempt  # the client has no token before logging in; JSON bodies cannot come cross-site
+def login() -> Response:
+    body = inputs.json_body()
+    fields = {k: inputs.form_text(body.get(k)) or "" for k in ("username", "password")}
+    form = LoginForm(formdata=MultiDict(fields), meta={"csrf": False})
+    if not form.validate():
+        raise FieldErrors({k: [str(m) for m in v] for k, v in form.errors.items() if k != "next"})
+    address = request.remote_addr or "unknown"
+    account = auth_service.authenticate(form.username.data, form.password.data, address)
+    login_user(account)
+    db.session.commit()
+    return jsonify(_me())
+
+
+@bp.post("/logout")
+@api_login_required
+def logout() -> tuple[str, int]:
+    auth_service.logout(current_user)
+    db.session.commit()
+    logout_user()
+    return "", 204
+
+
+@bp.get("/me")
+@api_login_required
+def me() -> Response:
+    return jsonify(_me())
+
+
+@bp.get("/duty-types")
+@api_login_required
+def duty_types() -> Response:
+    return jsonify([duty_json(d) for d in queries.active_duties()])
+
+
+@bp.post("/logs")
+@api_login_required
+def create_log() -> tuple[Response, int, dict[str, str]]:
+    body = inputs.json_body()
+    errors: inputs.Errors = {}
+    duty = inputs.duty_of(body, errors)
+    client_id = inputs.client_id_of(body, errors)
+    data = inputs.log_input(body, errors)
+    if errors or duty is None or data is None:
+        raise FieldErrors(errors)
+    log, created = service.create_log(current_user, duty, data, _today(), client_id)
+    if log.is_deleted:
+        raise Conflict(_("This entry was deleted."))
+    db.session.commit()
+    headers = {"Location": url_for("api.get_log", log_id=log.id)} if created else {}
+    return jsonify(log_json(current_user, log, _tz())), 201 if created else 200, headers
+
+
+@bp.get("/logs")
+@api_login_required
+def list_logs() -> Response:
+    args = inputs.list_args(request.args, current_app.config["LOGS_PER_PAGE"])
+    owner_id = _owner_id(args.member_id)
+    query = queries.filtered_logs(
+        current_user, owner_id, args.duty, first=args.first, last=args.last
+    )
+    page = db.paginate(query, page=args.page, per_page=args.per_page, error_out=False)
+    return jsonify(
+        items=[log_json(current_user, log, _tz()) for log in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+        pages=page.pages,
+    )
+
+
+def _owner_id(member_id: int | None) -> int:
+    """Her own logs, or (for a chair) those of a member of her committee."""
+    if member_id is None or member_id == current_user.id:
+        return current_user.id
+    member = db.session.get(Account, member_id)
+    if member is None or not access.is_chair_of(current_user, member.organisation_id):
+        raise NotAllowed(_("You can only see the logs of your own committee's members."))
+    return member.id
+
+
+def _readable(log_id: int) -> Log:
+    try:
+        return queries.readable_log(current_user, log_id)
+    except NotFound:
+        raise NotFound(_("No such entry.")) from None
+
+
+@bp.get("/logs/<int:log_id>")
+@api_login_required
+def get_log(log_id: int) -> Response:
+    return jsonify(log_json(current_user, _readable(log_id), _tz()))
+
+
+@bp.patch("/logs/<int:log_id>")
+@api_login_required
+def patch_log(log_id: int) -> Response:
+    log = _readable(log_id)
+    if not access.can_edit_log(current_user, log):
+        raise NotAllowed(_("You can only change your own entries."))
+    body = inputs.json_body()
+    version = inputs.version_of(body)
+    if body.get("duty") not in (None, log.duty_type.code):
+        raise FieldErrors({"duty": _("The duty of an entry cannot be changed.")})
+    errors: inputs.Errors = {}
+    data = inputs.log_input({**inputs.current_values(log), **body}, errors)
+    if data is None:
+        raise FieldErrors(errors)
+    service.update_log(current_user, log, data, _today(), version)
+    db.session.commit()
+    return jsonify(log_json(current_user, log, _tz()))
+
+
+@bp.delete("/logs/<int:log_id>")
+@api_login_required
+def delete_log(log_id: int) -> tuple[str, int]:
+    service.delete_log(current_user, _readable(log_id))
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,38 @@
+"""Helpers for driving pages through the test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_from
+
+CLIENT_ID_RE = re.compile(r'name="client_id" type="hidden" value="([^"]*)"')
+
+
+def local_today() -> date:
+    """Today in the app's default timezone (the app reads the clock the same way)."""
+    from datetime import datetime
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def open_form(client: FlaskClient, url: str) -> tuple[str, dict[str, str]]:
+    """GET a form page; returns its HTML and the hidden fields to post back."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    html = page.get_data(as_text=True)
+    hidden = {"csrf_token": csrf_from(html)}
+    match = CLIENT_ID_RE.search(html)
+    if match:
+        hidden["client_id"] = match.group(1)
+    return html, hidden
+
+
+def submit(client: FlaskClient, url: str, data: dict, **kw):
+    """Open the form at ``url`` and post ``data`` with its hidden fields."""
+    _html, hidden = open_form(client, url)
+    return client.post(url, data={**hidden, **data}, **kw)
