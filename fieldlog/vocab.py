@@ -85,7 +85,7 @@ class AuditAction(StrEnum):
     DELETE = "delete"
     LOGIN = "login"
     LOGOUT = "logout"
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - an audit action name, not a secret
     DEACTIVATE = "deactivate"
     ACTIVATE = "activate"
     END_MEMBERSHIP = "end_membership"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -79,18 +79,22 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    """HTML error pages for the site; the API blueprint answers JSON itself."""
+    """HTML error pages for the site. Under /api/ the API's JSON shape is used, also for
+    errors raised before a blueprint is chosen (unknown URL, wrong method)."""
+    from fieldlog.api.errors import error_response, http_message
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         if request.path.startswith("/api/"):
-            return jsonify(error=str(_l("The security token is missing or wrong.")), fields={}), 400
+            return error_response(_l("The security token is missing or wrong."), 400)
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400:
+            return error
         if request.path.startswith("/api/"):
-            return jsonify(error=error.description, fields={}), error.code
+            return error_response(http_message(error), error.code)
         return render_template("errors/http.html", error=error), error.code
 
 

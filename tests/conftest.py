@@ -32,6 +32,23 @@ def _config(tmp_path, db_url: str) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """argon2 at production cost takes ~150 ms a verify here; tests log in thousands of times.
+
+    Same algorithm and code paths, lighter parameters (the production ones are unchanged).
+    """
+    from argon2 import PasswordHasher
+
+    from fieldlog.auth import passwords
+
+    saved = passwords._hasher, passwords.DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords.DUMMY_HASH = passwords._hasher.hash("fieldlog-timing-equaliser")
+    yield
+    passwords._hasher, passwords.DUMMY_HASH = saved
+
+
 @pytest.fixture(scope="session")
 def pg_engine():
     """One PostgreSQL schema for the whole run (only with TEST_DATABASE_URL)."""
@@ -81,7 +98,7 @@ def _joined_to_outer_transaction(app: Flask, engine) -> Iterator[Flask]:
     try:
         yield app
     finally:
-        db.session.remove()
+        # Sessions were removed as each app context ended; undo everything they wrote.
         db.session = original
         outer.rollback()
         connection.close()

@@ -95,13 +95,13 @@ def index():
 @bp.route("/orgs/<int:org_id>")
 @admin_required
 def org(org_id: int):
-    org = _managed_org(org_id)
-    terms = committee_terms(org.id, _today(), current_only=False)
+    org, today = _managed_org(org_id), _today()
+    terms = committee_terms(org.id, today, current_only=False)
     return _render(
         "admin/org.html",
         org=org,
-        current=[t for t in terms if t.left_on is None or t.left_on >= _today()],
-        past=[t for t in terms if t.left_on is not None and t.left_on < _today()],
+        current=[t for t in terms if t.left_on is None or t.left_on >= today],
+        past=[t for t in terms if t.left_on is not None and t.left_on < today],
         staff=queries.staff(org),
         crumbs=[(o, access.can_manage_org(current_user, o)) for o in queries.ancestors(org)],
         children=queries.children(org),
@@ -175,8 +175,10 @@ def _show_once(account: Account, password: str, message: str):
 @admin_required
 def one_time_password(account_id: int):
     account = _managed_account(account_id)
-    kept = session.pop(ONE_TIME_KEY, None) or {}
-    password = kept.get("password") if kept.get("account_id") == account.id else None
+    kept = session.get(ONE_TIME_KEY) or {}
+    password = None
+    if kept.get("account_id") == account.id:
+        password = session.pop(ONE_TIME_KEY)["password"]
     g.no_store = True
     return _render("admin/password.html", account=account, password=password)
 

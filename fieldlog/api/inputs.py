@@ -88,7 +88,7 @@ def duty_of(body: Mapping[str, Any], errors: Errors) -> DutyType | None:
     code = body.get("duty")
     duty = service.duty_by_code(code) if isinstance(code, str) and code else None
     if duty is None:
-        errors["duty"] = [_("Unknown duty. Choose one of /api/v1/duty-types.")]
+        errors["duty"] = [_("Unknown duty.")]
     return duty
 
 

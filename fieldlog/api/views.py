@@ -18,7 +18,7 @@ from fieldlog.api import bp, inputs
 from fieldlog.api.serialize import account_json, duty_json, log_json
 from fieldlog.auth import service as auth_service
 from fieldlog.auth.forms import LoginForm
-from fieldlog.errors import Conflict, DomainError, FieldErrors, NotAllowed, NotFound
+from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import csrf, db
 from fieldlog.logs import queries, service
 from fieldlog.models import Account, Log
@@ -101,8 +101,6 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
     if errors or duty is None or data is None:
         raise FieldErrors(errors)
     log, created = service.create_log(current_user, duty, data, _today(), client_id)
-    if log.is_deleted:
-        raise Conflict(_("This entry was deleted."))
     db.session.commit()
     headers = {"Location": url_for("api.get_log", log_id=log.id)} if created else {}
     return jsonify(log_json(current_user, log, _tz())), 201 if created else 200, headers

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fieldlog import audit
-from fieldlog.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from fieldlog.auth import passwords
+from fieldlog.auth.passwords import hash_password, needs_rehash, verify_password
 from fieldlog.auth.throttle import current_throttle
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
@@ -36,7 +37,7 @@ def authenticate(username: str, password: str, address: str) -> Account:
     if throttle.blocked(username, address):
         raise TooManyAttempts(_("Too many failed logins. Please wait 15 minutes and try again."))
     account = find_account(username)
-    ok = verify_password(account.password_hash if account else DUMMY_HASH, password)
+    ok = verify_password(account.password_hash if account else passwords.DUMMY_HASH, password)
     if account is None or not ok or not account.active:
         throttle.failed(username, address)
         raise DomainError(_("Wrong login name or password."), status=401)

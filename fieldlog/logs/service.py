@@ -130,6 +130,8 @@ def _existing_for(actor: Account, client_id: str) -> Log | None:
     existing = find_by_client_id(client_id)
     if existing is not None and existing.account_id != actor.id:
         raise Conflict(_("This entry id is already in use."))
+    if existing is not None and existing.is_deleted:
+        raise Conflict(_("This entry was deleted."))
     return existing
 
 

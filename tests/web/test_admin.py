@@ -132,6 +132,21 @@ def test_index_runs_a_fixed_number_of_queries(
     assert after.count == before.count
 
 
+def test_organisation_page_runs_a_fixed_number_of_queries(
+    client, admin, world, make_member, count_queries
+):
+    url = f"/admin/orgs/{world['village_a'].id}"
+    client.get(url)
+    with count_queries() as before:
+        client.get(url)
+    for _ in range(5):
+        make_member(world["village_a"], roles=("vice_chair",))
+    with count_queries() as after:
+        html = client.get(url).get_data(as_text=True)
+    assert html.count("Vice chair") == 5
+    assert after.count == before.count
+
+
 @pytest.mark.parametrize("who", ["member", "chair"])
 def test_non_admins_get_403(client, auth, world, who):
     auth.login(who)

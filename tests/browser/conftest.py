@@ -1,0 +1,142 @@
+"""Browser tests: Playwright driving Debian's chromium against a live server on loopback.
+
+Skipped (with the reason) where chromium or Playwright is missing; under CI they are required.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from werkzeug.serving import make_server
+
+from fieldlog import create_app
+from fieldlog.extensions import db
+from fieldlog.seed import seed_duty_types
+from tests.fixtures.databases import scratch_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}
+DEMO_PASSWORD = "demo1234"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must install it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        _require(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require("playwright is not installed: make test-deps")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone-sized browser context (390x844, touch)."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@dataclass(frozen=True)
+class LiveDemo:
+    url: str
+    logins: list[tuple[str, str, str, str]]  # (role, username, name, organisation)
+
+    def username(self, role: str) -> str:
+        """The first demo login with this role label (管理员, 主席, 执委 ...)."""
+        return next(row[1] for row in self.logins if row[0] == role)
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory) -> Iterator[LiveDemo]:
+    """The demo township, served on a random loopback port."""
+    from fieldlog import demo
+
+    tmp = tmp_path_factory.mktemp("live")
+    kind = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    with scratch_database(kind, tmp) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests"},
+                         instance_path=str(tmp))
+        with app.app_context():
+            db.create_all()
+            seed_duty_types(db.session)
+            demo.load(password=DEMO_PASSWORD,
+                      today=datetime.now(ZoneInfo(app.config["TIMEZONE"])).date())
+            db.session.commit()
+            logins = demo.logins()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield LiveDemo(f"http://127.0.0.1:{server.server_port}", logins)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def layout_problems(page) -> list[str]:
+    """Horizontal scrolling, and visible tap targets smaller than 44 px high."""
+    return page.evaluate(
+        """() => {
+        const problems = [];
+        const doc = document.scrollingElement;
+        if (doc.scrollWidth > window.innerWidth) {
+            problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}`);
+        }
+        for (const el of document.querySelectorAll(
+                'a, button, input:not([type=hidden]), select, textarea, summary, label.choice')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            if (el.closest('.choice') && el.tagName === 'INPUT') continue;  // the label is the target
+            if (el.tagName === 'A' && el.closest('p, dd, li.muted') && !el.classList.contains('button')
+                && !el.closest('.log-list, .member-list, .duty-list, nav')) continue;  // inline text link
+            if (r.height < 44) problems.push(`${el.tagName} "${(el.textContent||el.name||'').trim().slice(0,20)}" is ${Math.round(r.height)}px high`);
+        }
+        return problems;
+    }"""
+    )
