@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,6 +58,8 @@ def register_extensions(app: Flask) -> None:
 def select_locale() -> str:
     """Her account's language, else the one chosen this session, else Chinese."""
     languages = _languages()
+    if not has_request_context():  # CLI commands and background jobs
+        return languages[0]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

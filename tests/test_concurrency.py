@@ -34,12 +34,17 @@ def _prepare(url: str, instance: str) -> int:
         db.session.add(org)
         db.session.flush()
         org.path = f"/{org.id}/"
-        account = Account(username="w", display_name="并发", organisation_id=org.id,
-                          password_hash=hash_password("x" * 10))
+        account = Account(
+            username="w",
+            display_name="并发",
+            organisation_id=org.id,
+            password_hash=hash_password("x" * 10),
+        )
         db.session.add(account)
         db.session.flush()
-        db.session.add(Membership(account_id=account.id, organisation_id=org.id,
-                                  joined_on=date(2020, 1, 1)))
+        db.session.add(
+            Membership(account_id=account.id, organisation_id=org.id, joined_on=date(2020, 1, 1))
+        )
         db.session.commit()
         account_id = account.id
         db.session.remove()

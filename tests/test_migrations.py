@@ -24,13 +24,15 @@ def empty_db_url(request, tmp_path) -> Iterator[str]:
 
 
 def test_upgrade_from_empty_matches_models(empty_db_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_db_url, "SECRET_KEY": "t"},
-                     instance_path=str(tmp_path))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_db_url, "SECRET_KEY": "t"}, instance_path=str(tmp_path)
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                    Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
         assert diff == []
         codes = set(db.session.scalars(select(DutyType.code)))
         assert codes == {row["code"] for row in SEVEN_ONES}

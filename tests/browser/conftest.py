@@ -31,8 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 DEMO_PASSWORD = "demo1234"
 
 
@@ -89,13 +94,15 @@ def live_demo(tmp_path_factory) -> Iterator[LiveDemo]:
     tmp = tmp_path_factory.mktemp("live")
     kind = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
     with scratch_database(kind, tmp) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests"},
-                         instance_path=str(tmp))
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests"}, instance_path=str(tmp)
+        )
         with app.app_context():
             db.create_all()
             seed_duty_types(db.session)
-            demo.load(password=DEMO_PASSWORD,
-                      today=datetime.now(ZoneInfo(app.config["TIMEZONE"])).date())
+            demo.load(
+                password=DEMO_PASSWORD, today=datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
+            )
             db.session.commit()
             logins = demo.logins()
         server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -16,10 +16,18 @@ STEPS = {
     "contact": [("fill", "#women_count", "4"), ("fill", "#place", "二组院坝")],
     "talk": [("fill", "#topic", "宣讲家庭教育促进法"), ("fill", "#women_count", "18")],
     "survey": [("fill", "#needs", "希望村里开办电商培训")],
-    "proposal": [("fill", "#topic", "电商培训"), ("fill", "#proposal_text", "建议联系镇里开办电商培训班")],
-    "help": [("check", "label.choice:has(input[value=left_behind])", None),
-             ("fill", "#help_kind", "辅导功课、送去冬衣")],
-    "volunteer": [("fill", "#volunteer_activity", "敬老院义务理发"), ("fill", "#volunteer_hours", "3")],
+    "proposal": [
+        ("fill", "#topic", "电商培训"),
+        ("fill", "#proposal_text", "建议联系镇里开办电商培训班"),
+    ],
+    "help": [
+        ("check", "label.choice:has(input[value=left_behind])", None),
+        ("fill", "#help_kind", "辅导功课、送去冬衣"),
+    ],
+    "volunteer": [
+        ("fill", "#volunteer_activity", "敬老院义务理发"),
+        ("fill", "#volunteer_hours", "3"),
+    ],
     "record_book": [("fill", "#notes", "整理十一月的联系记录")],
 }
 

@@ -58,7 +58,7 @@ def test_refuses_a_duplicate_login_name(app, runner):
     assert create_admin(runner).exit_code == 0
     result = create_admin(runner, username="BOSS", org="另一区")
     assert result.exit_code == 1
-    assert "This login name is already taken." in result.output
+    assert "这个登录名已被使用" in result.output  # CLI speaks the default language
     assert count(app, Account) == 1
     assert count(app, Organisation) == 1
 

@@ -7,13 +7,24 @@ import pytest
 
 from tests.web.helpers import local_today
 
-MEMBER_PAGES = ["/", "/logs/", "/logs/new/contact", "/logs/new/talk", "/logs/new/survey",
-                "/logs/new/proposal", "/logs/new/help", "/logs/new/volunteer",
-                "/logs/new/record_book", "/auth/account", "/auth/password"]
+MEMBER_PAGES = [
+    "/",
+    "/logs/",
+    "/logs/new/contact",
+    "/logs/new/talk",
+    "/logs/new/survey",
+    "/logs/new/proposal",
+    "/logs/new/help",
+    "/logs/new/volunteer",
+    "/logs/new/record_book",
+    "/auth/account",
+    "/auth/password",
+]
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 
 
 def _check(html: str) -> None:
+    assert '="None"' not in html, "an attribute rendered as the text None"
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=True)
     document = parser.parse(html)  # raises on any parse error
     root = document
@@ -35,8 +46,14 @@ def test_login_page_is_valid(client):
 
 @pytest.mark.parametrize("path", MEMBER_PAGES)
 def test_member_pages_are_valid(client, auth, world, make_log, path):
-    make_log(world["member"], "proposal", local_today(), topic="t", proposal_text="p",
-             proposal_status="submitted")
+    make_log(
+        world["member"],
+        "proposal",
+        local_today(),
+        topic="t",
+        proposal_text="p",
+        proposal_status="submitted",
+    )
     auth.login("member")
     response = client.get(path)
     assert response.status_code == 200
@@ -50,8 +67,10 @@ def test_log_view_edit_and_committee_pages_are_valid(client, auth, world, make_l
         _check(client.get(path).get_data(as_text=True))
     auth.logout()
     auth.login("chair")
-    for path in (f"/committee/{world['village_a'].id}",
-                 f"/committee/members/{world['member'].id}/logs"):
+    for path in (
+        f"/committee/{world['village_a'].id}",
+        f"/committee/members/{world['member'].id}/logs",
+    ):
         _check(client.get(path).get_data(as_text=True))
 
 
