@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from fieldlog.seed import seed_duty_types
 from tests.fixtures.databases import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
+LAYOUT_CHECK = Path(__file__).with_name("layout_check.js")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -128,22 +130,4 @@ def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None
 
 def layout_problems(page) -> list[str]:
     """Horizontal scrolling, and visible tap targets smaller than 44 px high."""
-    return page.evaluate(
-        """() => {
-        const problems = [];
-        const doc = document.scrollingElement;
-        if (doc.scrollWidth > window.innerWidth) {
-            problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}`);
-        }
-        for (const el of document.querySelectorAll(
-                'a, button, input:not([type=hidden]), select, textarea, summary, label.choice')) {
-            const r = el.getBoundingClientRect();
-            if (r.width === 0 || r.height === 0) continue;
-            if (el.closest('.choice') && el.tagName === 'INPUT') continue;  // the label is the target
-            if (el.tagName === 'A' && el.closest('p, dd, li.muted') && !el.classList.contains('button')
-                && !el.closest('.log-list, .member-list, .duty-list, nav')) continue;  // inline text link
-            if (r.height < 44) problems.push(`${el.tagName} "${(el.textContent||el.name||'').trim().slice(0,20)}" is ${Math.round(r.height)}px high`);
-        }
-        return problems;
-    }"""
-    )
+    return page.evaluate(LAYOUT_CHECK.read_text())

@@ -93,3 +93,18 @@ def test_chair_committee_page_fits_a_phone(phone, live_demo):
     assert phone.locator(".member-row").count() >= 5
     assert layout_problems(phone) == []
     _shoot(phone, "committee")
+
+
+def test_admin_pages_fit_a_phone(phone, live_demo):
+    login(phone, live_demo.url, live_demo.username("管理员"))
+    phone.goto(f"{live_demo.url}/admin/")
+    assert layout_problems(phone) == []
+    _shoot(phone, "admin-index")
+    phone.locator("a[href^='/admin/orgs/']").nth(1).click()
+    phone.wait_for_load_state()
+    assert layout_problems(phone) == []
+    _shoot(phone, "admin-org")
+    phone.locator("a[href^='/admin/accounts/']").first.click()
+    phone.wait_for_load_state()
+    assert layout_problems(phone) == []
+    _shoot(phone, "admin-account")
