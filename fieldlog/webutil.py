@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from fieldlog import access
-from fieldlog.errors import FieldErrors
+from fieldlog.errors import DomainError, FieldErrors
 
 
 def safe_next(target: str | None) -> str | None:
@@ -37,30 +37,37 @@ def apply_field_errors(form: FlaskForm, error: FieldErrors) -> None:
             field.errors = [*field.errors, *messages]
 
 
-def chair_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Only for accounts that chair a committee."""
+def attempt(form: FlaskForm, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service call for a submitted form: ``(True, result)``, or ``(False, None)``
+    with its field errors shown on the fields and other refusals above the form."""
+    try:
+        return True, call()
+    except FieldErrors as error:
+        apply_field_errors(form, error)
+    except DomainError as error:
+        form.form_errors.append(error.message)
+    return False, None
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not access.is_chair(current_user):
-            abort(403)
-        return view(*args, **kwargs)
 
-    return wrapped
+def _gate(allowed: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not allowed(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Only for accounts that administer an organisation subtree."""
+chair_required = _gate(access.is_chair)
+"""Only for accounts that chair a committee."""
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not access.is_admin(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+admin_required = _gate(access.is_admin)
+"""Only for accounts that administer an organisation subtree."""
 
 
 class CsrfForm(FlaskForm):

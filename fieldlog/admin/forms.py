@@ -1,4 +1,4 @@
-"""Admin forms: syntax only (types, lengths); the rules live in ``admin.service``.
+"""Admin forms: syntax only (types, lengths); the rules are in ``admin.service`` and ``terms``.
 
 Choices that depend on the admin's subtree (organisations, members to replace) are set by
 the views; choice checks are left to the service, which also checks access.
@@ -14,12 +14,8 @@ from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectFie
 from wtforms.validators import Length, Optional
 
 from fieldlog import labels
-from fieldlog.admin.service import (
-    AccountInput,
-    LeaveInput,
-    MembershipInput,
-    OrgInput,
-)
+from fieldlog.admin.service import AccountInput, OrgInput
+from fieldlog.admin.terms import LeaveInput, MembershipInput
 from fieldlog.vocab import Role
 
 

@@ -1,7 +1,8 @@
 """Admin pages: the subtree, organisations, accounts, committee terms and roles.
 
 Every view is for admins only (``admin_required``); objects outside her subtree answer 403
-and missing ones 404. Changes are POST only, go through ``admin.service`` and commit once.
+and missing ones 404. Changes are POST only, go through ``admin.service`` or
+``admin.terms`` and commit once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from fieldlog import access, labels
-from fieldlog.admin import bp, queries, service
+from fieldlog.admin import bp, queries, service, terms
 from fieldlog.admin.forms import AccountForm, LeaveForm, MembershipFields, OrgForm, RoleForm
 from fieldlog.committee.queries import committee_terms
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
@@ -96,12 +97,12 @@ def index():
 @admin_required
 def org(org_id: int):
     org, today = _managed_org(org_id), _today()
-    terms = committee_terms(org.id, today, current_only=False)
+    all_terms = committee_terms(org.id, today, current_only=False)
     return _render(
         "admin/org.html",
         org=org,
-        current=[t for t in terms if t.left_on is None or t.left_on >= today],
-        past=[t for t in terms if t.left_on is not None and t.left_on < today],
+        current=[t for t in all_terms if t.left_on is None or t.left_on >= today],
+        past=[t for t in all_terms if t.left_on is not None and t.left_on < today],
         staff=queries.staff(org),
         crumbs=[(o, access.can_manage_org(current_user, o)) for o in queries.ancestors(org)],
         children=queries.children(org),
@@ -132,9 +133,9 @@ def _account_form() -> AccountForm:
     form.organisation_id.choices = _org_choices(rows)
     org_id = form.organisation_id.data if request.method == "POST" else None
     org_id = org_id or request.args.get("org", type=int)
-    terms = queries.replaceable(current_user, org_id, _today())
+    replaceable = queries.replaceable(current_user, org_id, _today())
     form.replaces_id.choices = [SelectChoice("", _("Nobody"))] + [
-        SelectChoice(str(t.id), _term_label(t, org_id is None)) for t in terms
+        SelectChoice(str(t.id), _term_label(t, org_id is None)) for t in replaceable
     ]
     return form
 
@@ -270,7 +271,7 @@ def reactivate(account_id: int):
 def revoke_role(grant_id: int):
     grant = db.get_or_404(RoleGrant, grant_id)
     account = _managed_account(grant.account_id)
-    change = partial(service.revoke_role, current_user, grant)
+    change = partial(terms.revoke_role, current_user, grant)
     return _button(account, change, _("Role removed."))
 
 
@@ -281,7 +282,7 @@ def grant_role(account_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         role = form.role.data or ""
-        change = partial(service.grant_committee_role, current_user, account, role, _today())
+        change = partial(terms.grant_committee_role, current_user, account, role, _today())
         if _attempt(form, change)[1]:
             db.session.commit()
             flash(_("Role given."), "success")
@@ -296,7 +297,7 @@ def add_membership(account_id: int):
     form = MembershipFields()
     if form.validate_on_submit():
         data = form.membership_input()
-        change = partial(service.add_membership, current_user, account, data, _today())
+        change = partial(terms.add_membership, current_user, account, data, _today())
         if _attempt(form, change)[1]:
             db.session.commit()
             flash(_("She is now a member of the committee."), "success")
@@ -311,7 +312,7 @@ def end_membership(term_id: int):
     account = _managed_account(term.account_id)
     form = LeaveForm()
     if form.validate_on_submit():
-        change = partial(service.end_membership, current_user, term, form.to_input(), _today())
+        change = partial(terms.end_membership, current_user, term, form.to_input(), _today())
         if _attempt(form, change)[1]:
             db.session.commit()
             flash(_("Membership ended. Her account and logs are kept."), "success")

@@ -10,9 +10,9 @@ from fieldlog import labels
 from fieldlog.auth import bp, service
 from fieldlog.auth.forms import LocaleForm, LoginForm, PasswordChangeForm
 from fieldlog.auth.service import TooManyAttempts
-from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.errors import DomainError
 from fieldlog.extensions import db
-from fieldlog.webutil import apply_field_errors, safe_next
+from fieldlog.webutil import attempt, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,13 +62,13 @@ def account():
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            service.change_password(
+        ok, _result = attempt(
+            form,
+            lambda: service.change_password(
                 current_user, form.current_password.data, form.new_password.data
-            )
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-        else:
+            ),
+        )
+        if ok:
             db.session.commit()
             login_user(current_user._get_current_object())  # this device keeps its session
             flash(_("Password changed. Other devices have been logged out."), "success")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from fieldlog import access
-from fieldlog.errors import DomainError, FieldErrors, NotFound
+from fieldlog.errors import DomainError, NotFound
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
 from fieldlog.logs.forms import FilterForm, LogForm
@@ -18,7 +18,7 @@ from fieldlog.logs.service import LogInput
 from fieldlog.models import Account
 from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
 from fieldlog.timeutil import local_today
-from fieldlog.webutil import CsrfForm, apply_field_errors
+from fieldlog.webutil import CsrfForm, attempt
 
 
 def _today():
@@ -50,16 +50,13 @@ def new(code: str):
         form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
-        try:
-            _log, created = service.create_log(
-                current_user, duty, data, _today(), form.client_id.data
-            )
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
+        ok, result = attempt(
+            form,
+            lambda: service.create_log(current_user, duty, data, _today(), form.client_id.data),
+        )
+        if ok:
             db.session.commit()
+            created = result[1]
             flash(
                 _("Saved: %(duty)s.", duty=duty.name(_locale()))
                 if created
@@ -141,15 +138,11 @@ def edit(log_id: int):
         form.version.data = str(log.version)
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            service.update_log(
-                current_user, log, LogInput.from_mapping(form.log_data()), _today(), version
-            )
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
+        data = LogInput.from_mapping(form.log_data())
+        ok, _log = attempt(
+            form, lambda: service.update_log(current_user, log, data, _today(), version)
+        )
+        if ok:
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("logs.view", log_id=log.id))

@@ -1,0 +1,204 @@
+"""Committee terms and committee roles: joining, leaving, chair and vice chair, revoking.
+
+Split from ``admin.service``, which uses ``membership_errors``, ``start_term`` and
+``add_grant`` when it creates an account. Each public change checks access through
+``fieldlog.access``, writes the audit trail and flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+from fieldlog import access, audit
+from fieldlog.admin import queries
+from fieldlog.admin.rules import date_errors, require
+from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.extensions import db
+from fieldlog.models import Account, Membership, Organisation, RoleGrant
+from fieldlog.vocab import AuditAction, JoinKind, LeaveKind, Role
+
+COMMITTEE_ROLES = (Role.CHAIR.value, Role.VICE_CHAIR.value)
+
+
+@dataclass(frozen=True)
+class MembershipInput:
+    """A new term on a committee."""
+
+    joined_on: date | None
+    join_kind: str = JoinKind.ELECTED.value
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LeaveInput:
+    """How and when a committee term ended."""
+
+    left_on: date | None
+    leave_kind: str | None
+    reason: str | None = None
+
+
+# Committee terms -------------------------------------------------------------------------
+
+
+def membership_errors(
+    account: Account | None, org: Organisation, data: MembershipInput, today: date
+) -> dict[str, str]:
+    """Field errors for a new term on ``org``'s committee (``account`` is None when new)."""
+    errors = date_errors("joined_on", data.joined_on, today, _("Please enter the date she joined."))
+    errors |= _join_kind_errors(org, data, today)
+    if account is not None and data.joined_on is not None:
+        errors |= _overlap_errors(account, data.joined_on)
+    return errors
+
+
+def _join_kind_errors(org: Organisation, data: MembershipInput, today: date) -> dict[str, str]:
+    if data.join_kind not in {k.value for k in JoinKind}:
+        return {"join_kind": _("Please choose one of the options.")}
+    if data.join_kind == JoinKind.REPLACING and data.replaces_id is None:
+        return {"replaces_id": _("Choose whom she replaces.")}
+    if data.join_kind == JoinKind.REPLACING:
+        if data.replaces_id not in queries.replaceable_ids(org.id, today):
+            return {"replaces_id": _("Choose a member of this committee.")}
+    return {}
+
+
+def _overlap_errors(account: Account, joined_on: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for term in account.memberships:
+        if term.left_on is None or term.left_on >= joined_on:
+            errors["joined_on"] = _(
+                "She is on the committee of %(org)s from %(d)s. End that term first.",
+                org=term.organisation.name,
+                d=term.joined_on.isoformat(),
+            )
+    return errors
+
+
+def start_term(
+    actor: Account | None, account: Account, org: Organisation, data: MembershipInput
+) -> Membership:
+    """Add and audit a checked term (see ``membership_errors``); flushed for its id."""
+    replacing = data.join_kind == JoinKind.REPLACING
+    term = Membership(
+        account=account,
+        organisation_id=org.id,
+        joined_on=data.joined_on,
+        join_kind=data.join_kind,
+        replaces_id=data.replaces_id if replacing else None,
+    )
+    db.session.add(term)
+    db.session.flush()
+    snap = audit.snapshot(term, ("account_id", "organisation_id", "joined_on", "join_kind"))
+    audit.record(actor, AuditAction.CREATE, "membership", term.id, audit.diff({}, snap))
+    return term
+
+
+def add_membership(
+    actor: Account, account: Account, data: MembershipInput, today: date
+) -> Membership:
+    """Start a term for an existing account on her home organisation's committee."""
+    require(access.can_manage_account(actor, account))
+    errors = membership_errors(account, account.organisation, data, today)
+    if errors:
+        raise FieldErrors(errors)
+    term = start_term(actor, account, account.organisation, data)
+    db.session.flush()
+    return term
+
+
+def end_membership(actor: Account, term: Membership, data: LeaveInput, today: date) -> Membership:
+    """End a committee term; her account and her logs stay. Her chair roles there end too."""
+    require(access.can_manage_account(actor, term.account))
+    require(access.can_manage_org(actor, term.organisation))
+    if term.left_on is not None:
+        raise DomainError(_("This membership has already ended."))
+    errors = _leave_errors(term, data, today)
+    if errors:
+        raise FieldErrors(errors)
+    term.left_on, term.leave_kind = data.left_on, data.leave_kind
+    term.leave_reason = (data.reason or "").strip() or None
+    changes = audit.diff({}, audit.snapshot(term, ("left_on", "leave_kind", "leave_reason")))
+    audit.record(actor, AuditAction.END_MEMBERSHIP, "membership", term.id, changes)
+    _revoke_committee_roles(actor, term.account, term.organisation_id)
+    db.session.flush()
+    return term
+
+
+def _leave_errors(term: Membership, data: LeaveInput, today: date) -> dict[str, str]:
+    errors = date_errors("left_on", data.left_on, today, _("Please enter the date she left."))
+    if not errors and data.left_on < term.joined_on:
+        errors["left_on"] = _(
+            "She joined on %(d)s; the date cannot be earlier.", d=term.joined_on.isoformat()
+        )
+    if data.leave_kind not in {k.value for k in LeaveKind}:
+        errors["leave_kind"] = _("Please choose why she left.")
+    return errors | _reason_errors(data)
+
+
+def _reason_errors(data: LeaveInput) -> dict[str, str]:
+    reason = (data.reason or "").strip()
+    if len(reason) > 200:
+        return {"reason": _("Use at most %(max)d characters.", max=200)}
+    if not reason and data.leave_kind in (LeaveKind.ADVISED, LeaveKind.TERMINATED):
+        return {"reason": _("Please note the reason.")}
+    return {}
+
+
+# Roles -----------------------------------------------------------------------------------
+
+
+def add_grant(actor: Account | None, account: Account, org: Organisation, role: str) -> RoleGrant:
+    """Give ``account`` a checked ``role`` in ``org`` and audit it; flushed for its id."""
+    grant = RoleGrant(organisation_id=org.id, role=role)
+    account.grants.append(grant)
+    db.session.flush()
+    changes = {"role": [None, role], "organisation_id": [None, org.id]}
+    audit.record(actor, AuditAction.GRANT, "role_grant", grant.id, changes)
+    return grant
+
+
+def _revoke(actor: Account, account: Account, grant: RoleGrant) -> None:
+    changes = {"role": [grant.role, None], "organisation_id": [grant.organisation_id, None]}
+    audit.record(actor, AuditAction.REVOKE, "role_grant", grant.id, changes)
+    account.grants.remove(grant)
+    db.session.flush()
+
+
+def _revoke_committee_roles(actor: Account, account: Account, org_id: int) -> None:
+    """End her chair and vice-chair roles in one organisation."""
+    for grant in list(account.grants):
+        if grant.organisation_id == org_id and grant.role in COMMITTEE_ROLES:
+            _revoke(actor, account, grant)
+
+
+def grant_committee_role(actor: Account, account: Account, role: str, today: date) -> RoleGrant:
+    """Make a current committee member its chair or vice chair (replacing her other one)."""
+    require(access.can_manage_account(actor, account))
+    if role not in COMMITTEE_ROLES:
+        raise FieldErrors({"role": _("Please choose one of the options.")})
+    term = account.current_membership(today)
+    if term is None or term.left_on is not None:
+        raise DomainError(_("Only a current committee member can be chair or vice chair."))
+    require(access.can_manage_org(actor, term.organisation))
+    held = [g for g in account.grants if g.organisation_id == term.organisation_id]
+    if any(g.role == role for g in held):
+        raise FieldErrors({"role": _("She already has this role.")})
+    _revoke_committee_roles(actor, account, term.organisation_id)
+    grant = add_grant(actor, account, term.organisation, role)
+    db.session.flush()
+    return grant
+
+
+def revoke_role(actor: Account, grant: RoleGrant) -> None:
+    """Take back a role; an admin cannot take back her own admin role."""
+    account = db.session.get(Account, grant.account_id)
+    assert account is not None  # noqa: S101 - the foreign key guarantees it
+    require(access.can_manage_account(actor, account))
+    require(access.can_manage_org(actor, grant.organisation))
+    if account.id == actor.id and grant.role == Role.ADMIN:
+        raise DomainError(_("You cannot remove your own admin role."))
+    _revoke(actor, account, grant)
