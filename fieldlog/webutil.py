@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from fieldlog import access
-from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
+from fieldlog.extensions import db
 
 
 def safe_next(target: str | None) -> str | None:
@@ -39,13 +40,22 @@ def apply_field_errors(form: FlaskForm, error: FieldErrors) -> None:
 
 def attempt(form: FlaskForm, call: Callable[[], Any]) -> tuple[bool, Any]:
     """Run a service call for a submitted form: ``(True, result)``, or ``(False, None)``
-    with its field errors shown on the fields and other refusals above the form."""
+    with its field errors shown on the fields and other refusals above the form.
+
+    A refusal for lack of rights is a 403 page and a vanished record a 404; whatever the
+    call wrote before it refused is rolled back.
+    """
     try:
         return True, call()
+    except NotAllowed:
+        abort(403)
+    except NotFound:
+        abort(404)
     except FieldErrors as error:
         apply_field_errors(form, error)
     except DomainError as error:
         form.form_errors.append(error.message)
+    db.session.rollback()
     return False, None
 
 

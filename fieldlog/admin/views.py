@@ -21,11 +21,10 @@ from fieldlog import access, labels
 from fieldlog.admin import bp, queries, service, terms
 from fieldlog.admin.forms import AccountForm, LeaveForm, MembershipFields, OrgForm, RoleForm
 from fieldlog.committee.queries import committee_terms
-from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
 from fieldlog.models import Account, Membership, Organisation, RoleGrant
 from fieldlog.timeutil import local_today
-from fieldlog.webutil import CsrfForm, admin_required, apply_field_errors
+from fieldlog.webutil import CsrfForm, admin_required, attempt
 
 ONE_TIME_KEY = "admin_one_time_password"
 LABELS = {
@@ -56,22 +55,6 @@ def _managed_account(account_id: int) -> Account:
     if not access.can_manage_account(current_user, account):
         abort(403)
     return account
-
-
-def _attempt(form: FlaskForm, change: Callable[[], Any]) -> tuple[Any, bool]:
-    """Run a service call; its errors go onto ``form``. Returns ``(result, succeeded)``."""
-    try:
-        return change(), True
-    except NotAllowed:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except FieldErrors as error:
-        apply_field_errors(form, error)
-    except DomainError as error:
-        form.form_errors.append(error.message)
-    db.session.rollback()
-    return None, False
 
 
 def _org_choices(rows: list[queries.TreeRow], parents_only: bool = False) -> list[SelectChoice]:
@@ -119,7 +102,7 @@ def new_org():
         form.parent_id.data = _managed_org(parent_id).id if parent_id else None
     elif form.validate_on_submit():
         change = partial(service.create_organisation, current_user, form.to_input())
-        org, ok = _attempt(form, change)
+        ok, org = attempt(form, change)
         if ok:
             db.session.commit()
             flash(_("Organisation %(name)s created.", name=org.name), "success")
@@ -158,7 +141,7 @@ def new_account():
         form.joined_on.data = _today()
     elif form.validate_on_submit():
         change = partial(service.create_account, current_user, form.to_input(), _today())
-        result, ok = _attempt(form, change)
+        ok, result = attempt(form, change)
         if ok:
             db.session.commit()
             return _show_once(result[0], result[1], _("Account created."))
@@ -226,7 +209,7 @@ def _button(account: Account, change: Callable[[], Any], message: str):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    _result, ok = _attempt(form, change)
+    ok, _result = attempt(form, change)
     if ok:
         db.session.commit()
         flash(message, "success")
@@ -242,7 +225,7 @@ def reset_password(account_id: int):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    password, ok = _attempt(form, partial(service.reset_password, current_user, account))
+    ok, password = attempt(form, partial(service.reset_password, current_user, account))
     if not ok:
         flash(" ".join(form.form_errors), "error")
         return redirect(url_for("admin.account", account_id=account.id))
@@ -283,7 +266,7 @@ def grant_role(account_id: int):
     if form.validate_on_submit():
         role = form.role.data or ""
         change = partial(terms.grant_committee_role, current_user, account, role, _today())
-        if _attempt(form, change)[1]:
+        if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Role given."), "success")
             return redirect(url_for("admin.account", account_id=account.id))
@@ -298,7 +281,7 @@ def add_membership(account_id: int):
     if form.validate_on_submit():
         data = form.membership_input()
         change = partial(terms.add_membership, current_user, account, data, _today())
-        if _attempt(form, change)[1]:
+        if attempt(form, change)[0]:
             db.session.commit()
             flash(_("She is now a member of the committee."), "success")
             return redirect(url_for("admin.account", account_id=account.id))
@@ -313,7 +296,7 @@ def end_membership(term_id: int):
     form = LeaveForm()
     if form.validate_on_submit():
         change = partial(terms.end_membership, current_user, term, form.to_input(), _today())
-        if _attempt(form, change)[1]:
+        if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Membership ended. Her account and logs are kept."), "success")
             return redirect(url_for("admin.account", account_id=account.id))
