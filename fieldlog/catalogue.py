@@ -110,5 +110,7 @@ SEVEN_ONES: tuple[dict[str, Any], ...] = (
         "fields": ["topic", "notes"],
         "required": ["notes"],
         "sort_order": 7,
+        # Done when her year's record book is submitted, not by counting logs.
+        "completed_by": "book",
     },
 )

@@ -31,6 +31,11 @@ class DefaultConfig:
     # memory:// is per process; use redis://127.0.0.1:6379/0 with several workers.
     RATELIMIT_STORAGE_URI = "memory://"
 
+    # A member owes a period's duties once on the committee for this many days of it.
+    OBLIGATION_MIN_ACTIVE_DAYS = 30
+    # A duty shows "due soon" when its period ends within this many days.
+    DUE_SOON_DAYS = 14
+
     LOGS_PER_PAGE = 30
     # Largest number of women one entry may report reaching.
     MAX_WOMEN_PER_LOG = 5000

@@ -35,11 +35,16 @@ class Rules:
 
 @dataclass(frozen=True)
 class DutySpec:
-    """The part of a duty type the rules need."""
+    """The part of a duty type the rules need.
+
+    ``by_logs`` is False for a duty completed by something other than counting logs (the
+    record book, done when the year's book is submitted); its logs are then not counted.
+    """
 
     code: str
     cadence: Cadence
     min_count: int = 1
+    by_logs: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,9 +130,8 @@ def status_of(
     return Status.OPEN
 
 
-def _tally(
-    entries: Iterable[Entry], cadence_of: dict[str, Cadence]
-) -> dict[tuple[str, Period], _Tally]:
+def _tally(entries: Iterable[Entry], specs: Sequence[DutySpec]) -> dict[tuple[str, Period], _Tally]:
+    cadence_of = {s.code: s.cadence for s in specs if s.by_logs}
     tallies: dict[tuple[str, Period], _Tally] = {}
     for entry in entries:
         cadence = cadence_of.get(entry.duty_code)
@@ -150,9 +154,16 @@ def year_obligations(
     today: date,
     rules: Rules = Rules(),  # noqa: B008
     excused: frozenset[tuple[str, Period]] = frozenset(),
+    completed: frozenset[tuple[str, Period]] = frozenset(),
 ) -> dict[str, list[Obligation]]:
-    """Every period of ``year`` for each duty, in order: ``{duty_code: [Obligation, ...]}``."""
-    tallies = _tally(entries, {s.code: s.cadence for s in specs})
+    """Every period of ``year`` for each duty, in order: ``{duty_code: [Obligation, ...]}``.
+
+    ``completed`` lists (duty, period) pairs done other than by logs (a submitted book).
+    """
+    tallies = _tally(entries, specs)
+    for key in completed:
+        tally = tallies.setdefault(key, _Tally())
+        tally.count = max(tally.count, 1)
     result: dict[str, list[Obligation]] = {}
     for spec in specs:
         row = []

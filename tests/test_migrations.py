@@ -34,8 +34,10 @@ def test_upgrade_from_empty_matches_models(empty_db_url, tmp_path):
                 MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
             )
         assert diff == []
-        codes = set(db.session.scalars(select(DutyType.code)))
-        assert codes == {row["code"] for row in SEVEN_ONES}
+        rows = {d.code: d for d in db.session.scalars(select(DutyType))}
+        assert set(rows) == {row["code"] for row in SEVEN_ONES}
+        assert rows["record_book"].completed_by == "book"
+        assert rows["contact"].completed_by == "logs"
         db.session.remove()
         downgrade(revision="base")
         with db.engine.connect() as conn:

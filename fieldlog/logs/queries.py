@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 
 from fieldlog import access
 from fieldlog.errors import NotFound
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log
-from fieldlog.obligations import DutySpec, Entry, Obligation, Rules, Term, year_obligations
-from fieldlog.periods import Cadence, Period
-from fieldlog.timeutil import to_local
+from fieldlog.periods import Period
 
 
 def active_duties() -> list[DutyType]:
@@ -54,47 +50,6 @@ def filtered_logs(
     if last:
         query = query.where(Log.happened_on <= last)
     return query.order_by(Log.happened_on.desc(), Log.id.desc())
-
-
-def rules() -> Rules:
-    """The obligation rules from configuration."""
-    cfg = current_app.config
-    return Rules(
-        min_active_days=cfg.get("OBLIGATION_MIN_ACTIVE_DAYS", 30),
-        due_soon_days=cfg.get("DUE_SOON_DAYS", 14),
-    )
-
-
-@dataclass(frozen=True)
-class DutyRow:
-    """One duty on her home page: this period's obligation and missed earlier ones."""
-
-    duty: DutyType
-    now: Obligation
-    missed: list[Obligation]
-
-
-def member_year(account: Account, today: date) -> list[DutyRow]:
-    """Her duties for the current periods of this year, from one query over her logs."""
-    duties = active_duties()
-    start = date(today.year, 1, 1)
-    rows = db.session.execute(
-        select(DutyType.code, Log.happened_on, Log.created_at)
-        .join(Log.duty_type)
-        .where(Log.account_id == account.id, Log.deleted_at.is_(None))
-        .where(Log.happened_on >= start, Log.happened_on <= today)
-    ).all()
-    tz = current_app.config["TIMEZONE"]
-    entries = [Entry(code, day, to_local(created, tz).date()) for code, day, created in rows]
-    specs = [DutySpec(d.code, Cadence(d.cadence), d.min_count) for d in duties]
-    terms = [Term(t.joined_on, t.left_on) for t in account.memberships]
-    year = year_obligations(specs, terms, entries, today.year, today, rules())
-    result = []
-    for duty in duties:
-        row = year[duty.code]
-        now = next(o for o in row if o.period.contains(today))
-        result.append(DutyRow(duty, now, [o for o in row if o.status == "overdue"]))
-    return result
 
 
 def count_logs(query: Select[tuple[Log]]) -> int:

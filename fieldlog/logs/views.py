@@ -18,6 +18,7 @@ from fieldlog.logs.service import LogInput
 from fieldlog.models import Account
 from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
 from fieldlog.timeutil import local_today
+from fieldlog.tracker import service as tracker
 from fieldlog.webutil import CsrfForm, attempt
 
 
@@ -33,10 +34,18 @@ def home():
             return redirect(url_for("admin.index"))
         return render_template("logs/no_membership.html")
     today = _today()
-    rows = queries.member_year(current_user, today)
+    rows, year = tracker.home_rows(current_user, today)
     quarter, half = period_of(today, Cadence.QUARTER), period_of(today, Cadence.HALF)
-    recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5)).all()
-    return render_template("logs/home.html", rows=rows, quarter=quarter, half=half, recent=recent)
+    recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5))
+    return render_template(
+        "logs/home.html",
+        rows=rows,
+        year=year,
+        owed=tracker.owed_now(year, today),
+        quarter=quarter,
+        half=half,
+        recent=list(recent),
+    )
 
 
 @bp.route("logs/new/<code>", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from fieldlog.database import Base, UTCDateTime
 from fieldlog.models.account import Account, Membership
 from fieldlog.models.audit import AuditEntry
-from fieldlog.models.duty import DutyType, Log
+from fieldlog.models.duty import DutyType, Excusal, Log
 from fieldlog.models.organisation import Organisation, RoleGrant
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "DutyType",
+    "Excusal",
     "Log",
     "Membership",
     "Organisation",

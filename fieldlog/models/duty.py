@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldlog.database import UTCDateTime
@@ -33,6 +44,9 @@ class DutyType(db.Model):
     required: Mapped[list[str]] = mapped_column(JSON, default=list)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "logs": done by enough logs in the period; "book": done when the year's record book
+    # is submitted (the record-book duty).
+    completed_by: Mapped[str] = mapped_column(String(8), default="logs", server_default="logs")
 
     @property
     def cadence_enum(self) -> Cadence:
@@ -89,6 +103,8 @@ class Log(db.Model):
     __table_args__ = (
         Index("ix_logs_account_happened", "account_id", "happened_on"),
         Index("ix_logs_duty_happened", "duty_type_id", "happened_on"),
+        # The tracker's grouped counts: per member and duty within a date range.
+        Index("ix_logs_account_duty_happened", "account_id", "duty_type_id", "happened_on"),
     )
 
     @property
@@ -97,3 +113,27 @@ class Log(db.Model):
 
     def __repr__(self) -> str:
         return f"<Log {self.id} {self.client_id}>"
+
+
+class Excusal(db.Model):
+    """A chair excused one obligation (member, duty, period) with a reason; reversible."""
+
+    __tablename__ = "excusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    duty_type_id: Mapped[int] = mapped_column(ForeignKey("duty_types.id"))
+    period_code: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+
+    duty_type: Mapped[DutyType] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("account_id", "duty_type_id", "period_code"),)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -159,7 +159,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_role_grants_organisation_id'), ['organisation_id'], unique=False)
 
     # ### end Alembic commands ###
-    op.bulk_insert(duty_types, [{**row, "active": True} for row in SEVEN_ONES])
+    # Only the columns this revision creates; later revisions add and fill their own.
+    columns = {c.name for c in duty_types.columns} - {"id"}
+    rows = [{k: v for k, v in {**row, "active": True}.items() if k in columns} for row in SEVEN_ONES]
+    op.bulk_insert(duty_types, rows)
 
 
 def downgrade():
