@@ -74,9 +74,9 @@ def _languages() -> tuple[str, ...]:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint."""
-    from fieldlog import admin, api, auth, committee, logs
+    from fieldlog import admin, api, auth, committee, logs, tracker
 
-    for module in (auth, logs, committee, admin, api):
+    for module in (auth, logs, committee, tracker, admin, api):
         app.register_blueprint(module.bp)
 
 

@@ -1,0 +1,5 @@
+"""Tracker pages (chair_views)."""
+
+from __future__ import annotations
+
+from fieldlog.tracker import bp  # noqa: F401
