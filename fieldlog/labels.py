@@ -58,7 +58,7 @@ STATUS = {
     Status.DONE: _l("Done"),
     Status.OPEN: _l("Not yet"),
     Status.DUE_SOON: _l("Due soon"),
-    Status.OVERDUE: _l("Missed"),
+    Status.OVERDUE: _l("Overdue"),
     Status.EXCUSED: _l("Excused"),
     Status.NOT_OWED: _l("Not owed"),
     Status.UPCOMING: _l("Upcoming"),

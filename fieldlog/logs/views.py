@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -55,7 +56,7 @@ def new(code: str):
     form = LogForm()
     if request.method == "GET":
         form.client_id.data = str(uuid.uuid4())
-        form.happened_on.data = _today()
+        form.happened_on.data = _prefill_date(request.args.get("on"))
         form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
@@ -74,6 +75,16 @@ def new(code: str):
             )
             return redirect(url_for("logs.home"))
     return render_template("logs/form.html", form=form, duty=duty, log=None), _status(form)
+
+
+def _prefill_date(raw: str | None):
+    """Today, or the day asked for by ``?on=`` (to log late inside a missed period)."""
+    today = _today()
+    try:
+        wanted = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+    return wanted if wanted <= today else today
 
 
 def _status(form: LogForm) -> int:

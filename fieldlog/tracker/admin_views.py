@@ -1,5 +1,176 @@
-"""Tracker pages (admin_views)."""
+"""The admin's roll-up: completion per organisation and duty in her subtree, and its history.
+
+Read only, for admins of the organisation shown. The page runs a fixed number of queries
+whatever the size of the subtree: one grid for the quarter and one per charted quarter.
+"""
 
 from __future__ import annotations
 
-from fieldlog.tracker import bp  # noqa: F401
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from fieldlog import access
+from fieldlog.extensions import db
+from fieldlog.models import DutyType, Organisation
+from fieldlog.obligations import Status
+from fieldlog.periods import Cadence, Period, periods_of_year
+from fieldlog.timeutil import local_today
+from fieldlog.tracker import bp, chart, queries, service
+from fieldlog.vocab import Role
+from fieldlog.webutil import admin_required
+
+GRID_ENDPOINT = "tracker.committee_grid"
+HISTORY_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Obligations owed, done and overdue in one cell of the roll-up."""
+
+    owed: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Share done, or None when nobody owed anything."""
+        return self.done / self.owed if self.owed else None
+
+    @property
+    def cue(self) -> Status:
+        """The status the cell is marked with: missed, all done, under way, or not owed."""
+        if self.overdue:
+            return Status.OVERDUE
+        if not self.owed:
+            return Status.NOT_OWED
+        return Status.DONE if self.done == self.owed else Status.OPEN
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.owed + other.owed, self.done + other.done, self.overdue + other.overdue)
+
+
+def total(tallies: Iterable[Tally]) -> Tally:
+    """The sum of some tallies."""
+    return sum(tallies, Tally())
+
+
+@dataclass(frozen=True)
+class RollupRow:
+    """One organisation's committee: a tally per duty and over all duties."""
+
+    org: Organisation | None  # None for the totals row
+    members: int
+    cells: list[Tally]
+    overall: Tally
+
+
+def rollup_rows(rollups: Sequence[service.OrgRollup], codes: Sequence[str]) -> list[RollupRow]:
+    """The service's roll-ups as rows of tallies, in the service's order (most overdue first)."""
+    rows = []
+    for r in rollups:
+        cells = [Tally(r.owed[c], r.done[c], r.overdue[c]) for c in codes]
+        rows.append(RollupRow(r.org, r.members, cells, total(cells)))
+    return rows
+
+
+def totals_row(rows: Sequence[RollupRow], width: int) -> RollupRow:
+    """The whole subtree: every column summed."""
+    cells = [total(row.cells[i] for row in rows) for i in range(width)]
+    return RollupRow(None, sum(r.members for r in rows), cells, total(cells))
+
+
+def quarter_choices(today: date, chosen: Period) -> list[Period]:
+    """This year's and last year's quarters up to today, newest first (plus the chosen one)."""
+    quarters = [
+        p
+        for year in (today.year, today.year - 1)
+        for p in reversed(periods_of_year(year, Cadence.QUARTER))
+        if p.start <= today
+    ]
+    return quarters if chosen in quarters else [chosen, *quarters]
+
+
+def short_quarter(period: Period) -> str:
+    """``2025Q1`` -> ``25Q1``: short enough for a chart axis."""
+    return f"{period.year % 100:02d}Q{period.index}"
+
+
+def window_label(period: Period, locale: str) -> str:
+    """A duty's window without the year when it is part of a year: 第3季度, 下半年, 2026年度."""
+    label = period.label(locale)
+    if period.cadence is Cadence.YEAR:
+        return label
+    return label.removeprefix(f"{period.year}年").removeprefix(f"{period.year} ")
+
+
+def grid_url(org_id: int, quarter: Period) -> str:
+    """The drill-down to a committee's grid for the same quarter."""
+    if GRID_ENDPOINT in current_app.view_functions:
+        return url_for(GRID_ENDPOINT, org_id=org_id, quarter=quarter.code)
+    return f"{request.script_root}{bp.url_prefix}/committee/{org_id}?quarter={quarter.code}"
+
+
+def history_chart(
+    org: Organisation, today: date, locale: str
+) -> tuple[Markup, list[tuple[Period, float | None]]]:
+    """The SVG of completion over the last quarters, and its numbers for the table."""
+    history = service.completion_history(org, today, HISTORY_QUARTERS)
+    svg = chart.bar_chart(
+        [(short_quarter(p), rate) for p, rate in history],
+        _("Completion over the last %(n)s quarters", n=HISTORY_QUARTERS),
+        description=_("Share of the duties falling due in each quarter that were done."),
+        long_labels=[p.label(locale) for p, _rate in history],
+        id_prefix="history",
+    )
+    return Markup(svg), history  # noqa: S704 - built by chart.py, every text escaped
+
+
+def _duty_headers(
+    duties: Sequence[DutyType], quarter: Period, locale: str
+) -> list[tuple[str, str, str]]:
+    windows = service.duty_windows(duties, quarter)
+    return [(d.code, d.name(locale), window_label(windows[d.id], locale)) for d in duties]
+
+
+@bp.route("/rollup")
+@admin_required
+def rollup_home():
+    grants = sorted((g for g in current_user.grants if g.role == Role.ADMIN), key=lambda g: g.id)
+    org_id = grants[0].organisation_id
+    return redirect(url_for("tracker.rollup", org_id=org_id, quarter=request.args.get("quarter")))
+
+
+@bp.route("/rollup/<int:org_id>")
+@admin_required
+def rollup(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    if not access.is_admin_of(current_user, org):
+        abort(403)
+    today = local_today(current_app.config["TIMEZONE"])
+    asked = request.args.get("quarter", "").strip().upper()
+    quarter = queries.parse_quarter(asked, today)
+    locale = str(get_locale())
+    duties = queries.active_duties()
+    rows = rollup_rows(service.rollup(org, quarter, today), [d.code for d in duties])
+    svg, history = history_chart(org, today, locale)
+    return render_template(
+        "tracker/rollup.html",
+        org=org,
+        quarter=quarter,
+        bad_quarter=bool(asked) and asked != quarter.code,
+        choices=quarter_choices(today, quarter),
+        headers=_duty_headers(duties, quarter, locale),
+        rows=rows,
+        totals=totals_row(rows, len(duties)),
+        grid_url=grid_url,
+        percent=chart.percent,
+        chart_svg=svg,
+        history=[(short_quarter(p), p.label(locale), rate) for p, rate in history],
+    )

@@ -1,18 +1,34 @@
 """Database reads for the tracker: membership terms, grouped log counts, excusals.
 
 Every function here runs a fixed number of queries whatever the number of members:
-counts are grouped in the database by (member, duty), never fetched per member.
+counts are grouped in the database by (member, duty), never fetched per member. The
+queries are shaped for district scale (see benchmarks/README.md): members are joined as a
+distinct list so that each member's logs are read through the (account, day) index, and
+the date windows are written into the SQL as constants.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation
@@ -78,8 +94,19 @@ def members_of(org_ids: Select | Iterable[int], first: date, last: date) -> list
 
 
 def subtree_org_ids(root: Organisation) -> Select:
-    """Ids of the organisation and everything below it."""
-    return select(Organisation.id).where(Organisation.path.startswith(root.path))
+    """Ids of the organisation and everything below it.
+
+    The path prefix is written into the SQL (it comes from the database, never from the
+    reader) so that PostgreSQL plans for the real subtree: with a parameter, a cached
+    generic plan guesses "a couple of organisations" and loops over a whole district.
+    """
+    prefix = _inline(root.path, Organisation.path.type)
+    return select(Organisation.id).where(Organisation.path.startswith(prefix))
+
+
+def _inline(value, type_) -> BindParameter:
+    """A constant rendered into the SQL text instead of sent as a parameter."""
+    return bindparam(None, value, type_=type_, literal_execute=True)
 
 
 def _cutoff(period: Period, tz: str) -> datetime:
@@ -97,12 +124,7 @@ def grouped_counts(
     """
     if not windows:
         return {}
-    in_window = or_(
-        *(
-            and_(Log.duty_type_id == duty_id, Log.happened_on.between(p.start, p.end))
-            for duty_id, p in windows.items()
-        )
-    )
+    in_window = _in_windows([(d, p.start, p.end) for d, p in windows.items()])
     late = case(
         *(
             (and_(Log.duty_type_id == duty_id, Log.created_at >= _cutoff(p, tz)), 1)
@@ -110,18 +132,92 @@ def grouped_counts(
         ),
         else_=0,
     )
-    rows = db.session.execute(
-        select(
-            Log.account_id,
-            Log.duty_type_id,
-            func.count(),
-            func.max(Log.happened_on),
-            func.sum(late),
-        )
-        .where(Log.deleted_at.is_(None), Log.account_id.in_(account_ids), in_window)
-        .group_by(Log.account_id, Log.duty_type_id)
-    ).all()
+    query = select(
+        Log.account_id,
+        Log.duty_type_id,
+        func.count(),
+        func.max(Log.happened_on),
+        func.sum(late),
+    )
+    query = _of_members(query, account_ids).where(Log.deleted_at.is_(None), in_window)
+    rows = db.session.execute(query.group_by(Log.account_id, Log.duty_type_id)).all()
     return {(a, d): Tally(n, last, int(late_n or 0)) for a, d, n, last, late_n in rows}
+
+
+def done_members(
+    account_ids: Iterable[int] | Select, windows: Iterable[tuple[int, Period, int]]
+) -> dict[tuple[int, str], set[int]]:
+    """``{(duty_type_id, period_code): {account_id, ...}}``: who has at least ``min_count``
+    non-deleted logs of the duty within the period, for each ``(duty, period, min_count)``.
+
+    One grouped query for any number of members and periods (a district's roll-up and its
+    history), returning one row per window with the authors' ids joined into one string
+    (an id once per log): far cheaper, on SQLite above all, than a row per member.
+    """
+    windows = list(dict.fromkeys(windows))
+    if not windows:
+        return {}
+    number = case(
+        *(
+            (_in_window(duty_id, p.start, p.end), _inline(i, Integer()))
+            for i, (duty_id, p, _n) in enumerate(windows)
+        )
+    ).label("window")
+    logs = (
+        _of_members(select(Log.account_id, number), account_ids)
+        .where(Log.deleted_at.is_(None), _in_windows(_spans(windows)))
+        .subquery()
+    )
+    ids = func.aggregate_strings(cast(logs.c.account_id, String()), ",")
+    rows = db.session.execute(select(logs.c.window, ids).group_by(logs.c.window)).all()
+    done: dict[tuple[int, str], set[int]] = {}
+    for i, joined in rows:
+        if i is None:  # between two windows of a duty
+            continue
+        duty_id, period, minimum = windows[i]
+        authors = joined.split(",")
+        if minimum > 1:
+            authors = [a for a, n in Counter(authors).items() if n >= minimum]
+        done[(duty_id, period.code)] = {int(a) for a in authors}
+    return done
+
+
+def _spans(windows: list[tuple[int, Period, int]]) -> list[tuple[int, date, date]]:
+    """Per duty, one range from its first window's start to its last one's end: a cheaper
+    filter than every window (a history has dozens); the ``CASE`` tells the windows apart."""
+    spans: dict[int, tuple[date, date]] = {}
+    for duty_id, p, _n in windows:
+        first, last = spans.get(duty_id, (p.start, p.end))
+        spans[duty_id] = (min(first, p.start), max(last, p.end))
+    return [(duty_id, first, last) for duty_id, (first, last) in spans.items()]
+
+
+def _in_window(duty_id: int, first: date, last: date) -> ColumnElement[bool]:
+    return and_(
+        Log.duty_type_id == _inline(duty_id, Integer()),
+        Log.happened_on.between(_inline(first, Date()), _inline(last, Date())),
+    )
+
+
+def _in_windows(ranges: list[tuple[int, date, date]]) -> ColumnElement[bool]:
+    """Logs of each duty within its date range. The constants are written into the SQL so
+    that PostgreSQL's cached generic plans still know how wide the ranges are; the overall
+    range, implied by the others, lets an index on (account, day) seek to it."""
+    first = min(start for _d, start, _e in ranges)
+    last = max(end for _d, _s, end in ranges)
+    return and_(
+        Log.happened_on.between(_inline(first, Date()), _inline(last, Date())),
+        or_(*(_in_window(*r) for r in ranges)),
+    )
+
+
+def _of_members(query: Select, account_ids: Iterable[int] | Select) -> Select:
+    """Restrict to these members' logs. A members query is joined as a distinct list, so
+    the database walks each member's logs by index instead of every log of the windows."""
+    if isinstance(account_ids, Select):
+        members = account_ids.distinct().subquery()
+        return query.select_from(members).join(Log, Log.account_id == members.c[0])
+    return query.where(Log.account_id.in_(list(account_ids)))
 
 
 def excused_keys(

@@ -380,3 +380,28 @@ def test_obligation_is_frozen():
     with pytest.raises(AttributeError):
         obligation.count = 1  # type: ignore[misc]
     assert obligation.period == Period(2026, Q, 1)
+
+
+# --- duties completed other than by logs (the record book) -----------------------------
+
+BOOK = DutySpec("record_book", Cadence.YEAR, 1, by_logs=False)
+
+
+@pytest.mark.parametrize(
+    ("logs", "completed", "today", "expected"),
+    [
+        (0, False, date(2026, 11, 27), Status.OPEN),
+        (3, False, date(2026, 11, 27), Status.OPEN),  # logs do not complete a book duty
+        (3, False, date(2027, 1, 2), Status.OVERDUE),
+        (0, True, date(2026, 11, 27), Status.DONE),  # the submitted book does
+        (0, True, date(2027, 1, 2), Status.DONE),
+    ],
+)
+def test_book_duty_is_done_by_submission_only(logs, completed, today, expected):
+    entries = [
+        Entry("record_book", date(2026, 3, i + 1), date(2026, 3, i + 1)) for i in range(logs)
+    ]
+    year = Period(2026, Cadence.YEAR, 1)
+    done = frozenset({("record_book", year)}) if completed else frozenset()
+    row = year_obligations([BOOK], [Term(date(2020, 1, 1))], entries, 2026, today, completed=done)
+    assert row["record_book"][0].status is expected

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from fieldlog import demo
 from fieldlog.catalogue import SEVEN_ONES
 from fieldlog.extensions import db
-from fieldlog.models import Account, DutyType, Log, Membership, Organisation, RoleGrant
+from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation, RoleGrant
 from fieldlog.periods import Cadence, period_of
 from fieldlog.timeutil import local_today, now_utc, to_local
 from fieldlog.vocab import JoinKind, OrgKind, Role
@@ -195,6 +195,7 @@ def test_load_is_deterministic_and_sane_on_any_day(ctx, today):
     logs = db.session.scalars(select(Log)).all()
     assert all(log.happened_on <= today for log in logs)
     assert any(t.joined_on.year == today.year for t in db.session.scalars(select(Membership)))
+    assert db.session.scalars(select(Excusal)).all(), "the demo shows excused duties"
     demo.reset()
     assert demo.is_empty()
     assert db.session.scalar(select(func.count()).select_from(DutyType)) == len(SEVEN_ONES)

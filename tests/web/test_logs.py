@@ -319,3 +319,11 @@ def test_record_book_entries_do_not_complete_the_book_duty(client, member, make_
     book = html[html.index("一本记录") :]
     assert "status-done" not in html[html.rindex("<li", 0, html.index("一本记录")) :][:400]
     assert "尚未完成" in book[:300] or "即将到期" in book[:300]
+
+
+def test_form_date_can_be_prefilled_for_a_late_entry(client, member):
+    html, _ = open_form(client, "/logs/new/contact?on=2026-01-15")
+    assert 'value="2026-01-15"' in html
+    for bad in ("2999-01-01", "garbage"):
+        html, _ = open_form(client, f"/logs/new/contact?on={bad}")
+        assert f'value="{local_today().isoformat()}"' in html

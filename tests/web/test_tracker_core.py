@@ -111,3 +111,13 @@ def test_quarter_windows():
     ]
     windows = service.duty_windows(with_cadence, Period(2026, Cadence.QUARTER, 3))
     assert [w.code for w in windows.values()] == ["2026Q3", "2026H2", "2026"]
+
+
+def test_chair_cannot_excuse_herself(app, world):
+    from fieldlog.errors import NotAllowed
+
+    with app.test_request_context():
+        chair = db.session.get(Account, world["chair"].id)
+        contact = db.session.scalars(db.select(DutyType).filter_by(code="contact")).one()
+        with pytest.raises(NotAllowed):
+            service.excuse(chair, chair, contact, Q1, "病假")
