@@ -6,33 +6,17 @@ The clock is frozen at 20 September 2026 (Shanghai): Q1, Q2 and H1 have ended, Q
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from fieldlog import timeutil
 from fieldlog.extensions import db
 from fieldlog.models import DutyType, Excusal
 from tests.api.conftest import assert_json_error
+from tests.fixtures.clock import at_noonish
 
-FROZEN = datetime(2026, 9, 20, 2, 0, tzinfo=UTC)
-
-
-class _FrozenClock(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return FROZEN.astimezone(tz) if tz else FROZEN.replace(tzinfo=None)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(timeutil, "datetime", _FrozenClock)
-    return FROZEN
-
-
-def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 4, 0, tzinfo=UTC)
+_at = at_noonish
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from fieldlog.tracker.calendar import (
     unfold,
     utc_stamp,
 )
+from tests.ical import vevents
 
 STAMP = datetime(2026, 9, 20, 2, 3, 4, tzinfo=UTC)
 SOURCE = Path(__file__).resolve().parents[2] / "fieldlog" / "tracker" / "calendar.py"
@@ -29,21 +30,7 @@ def _octets(line: str) -> int:
     return len(line.encode("utf-8"))
 
 
-def _events(text: str) -> list[dict[str, str]]:
-    """VEVENT properties (name with parameters -> value), alarms as ``ALARM:<name>``."""
-    events, current, in_alarm = [], None, False
-    for line in unfold(text).split(CRLF):
-        if line == "BEGIN:VEVENT":
-            current = {}
-        elif line == "END:VEVENT":
-            events.append(current)
-            current = None
-        elif line in ("BEGIN:VALARM", "END:VALARM"):
-            in_alarm = line == "BEGIN:VALARM"
-        elif current is not None:
-            name, value = line.split(":", 1)
-            current[f"ALARM:{name}" if in_alarm else name] = value
-    return events
+_events = vevents
 
 
 # --- escaping -------------------------------------------------------------------------

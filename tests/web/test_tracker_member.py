@@ -7,36 +7,20 @@ The clock is frozen at 20 September 2026 (Shanghai): Q1, Q2 and H1 have ended, Q
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import html5lib
 import pytest
 from sqlalchemy import select
 
-from fieldlog import timeutil
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, DutyType, Excusal
 from fieldlog.tracker.calendar import CRLF, unfold
 from tests.conftest import csrf_from
+from tests.fixtures.clock import at_noonish
+from tests.ical import vevents
 
-FROZEN = datetime(2026, 9, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-class _FrozenClock(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return FROZEN.astimezone(tz) if tz else FROZEN.replace(tzinfo=None)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Every reading of the clock in the app (timeutil is the only one) sees FROZEN."""
-    monkeypatch.setattr(timeutil, "datetime", _FrozenClock)
-    return FROZEN
-
-
-def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 4, 0, tzinfo=UTC)
+_at = at_noonish
 
 
 @pytest.fixture
@@ -248,19 +232,7 @@ def _parse(raw: bytes) -> list[dict[str, str]]:
     assert text.endswith(CRLF)
     assert "\n" not in text.replace(CRLF, "") and "\r" not in text.replace(CRLF, "")
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split(CRLF))
-    events, current, in_alarm = [], None, False
-    for line in unfold(text).split(CRLF):
-        if line == "BEGIN:VEVENT":
-            current = {}
-        elif line == "END:VEVENT":
-            events.append(current)
-            current = None
-        elif line in ("BEGIN:VALARM", "END:VALARM"):
-            in_alarm = line == "BEGIN:VALARM"
-        elif current is not None:
-            name, value = line.split(":", 1)
-            current[f"ALARM:{name}" if in_alarm else name] = value
-    return events
+    return vevents(text)
 
 
 def _uids(raw: bytes) -> list[str]:
