@@ -19,6 +19,7 @@ from fieldlog.demo.generate import Member, MemberLogs
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Membership, Organisation, RoleGrant
 from fieldlog.periods import Cadence, period_of
+from fieldlog.tracker import excusals
 from fieldlog.vocab import JoinKind, Role
 
 # Reference data and the migration marker survive a reset.
@@ -78,7 +79,7 @@ def _add_excusals(org: Organisation, today: date) -> None:
     quarter and has the fewest gaps in the year; the others keep theirs, so the grid of
     last quarter shows both 已免除 and 逾期.
     """
-    from fieldlog.tracker import chair_data, service
+    from fieldlog.tracker import chair_data
 
     chair_id = db.session.scalar(
         select(RoleGrant.account_id).where(
@@ -104,7 +105,7 @@ def _add_excusals(org: Organisation, today: date) -> None:
     member = db.session.get(Account, pick.member.account_id)
     duties = {d.code: d for d in db.session.scalars(select(DutyType))}
     for item in items[:MAX_EXCUSED]:
-        service.excuse(chair, member, duties[item.duty_code], item.period, EXCUSE_REASON)
+        excusals.excuse(chair, member, duties[item.duty_code], item.period, EXCUSE_REASON)
 
 
 def _add_orgs() -> dict[str, Organisation]:

@@ -22,7 +22,7 @@ from fieldlog.models import DutyType, Organisation
 from fieldlog.obligations import Status
 from fieldlog.periods import Cadence, Period, periods_of_year
 from fieldlog.timeutil import local_today
-from fieldlog.tracker import bp, chart, queries, service
+from fieldlog.tracker import bp, chart, queries, rollups, service
 from fieldlog.vocab import Role
 from fieldlog.webutil import admin_required
 
@@ -71,7 +71,7 @@ class RollupRow:
     overall: Tally
 
 
-def rollup_rows(rollups: Sequence[service.OrgRollup], codes: Sequence[str]) -> list[RollupRow]:
+def rollup_rows(rollups: Sequence[rollups.OrgRollup], codes: Sequence[str]) -> list[RollupRow]:
     """The service's roll-ups as rows of tallies, in the service's order (most overdue first)."""
     rows = []
     for r in rollups:
@@ -121,7 +121,7 @@ def history_chart(
     org: Organisation, today: date, locale: str
 ) -> tuple[Markup, list[tuple[Period, float | None]]]:
     """The SVG of completion over the last quarters, and its numbers for the table."""
-    history = service.completion_history(org, today, HISTORY_QUARTERS)
+    history = rollups.completion_history(org, today, HISTORY_QUARTERS)
     svg = chart.bar_chart(
         [(short_quarter(p), rate) for p, rate in history],
         _("Completion over the last %(n)s quarters", n=HISTORY_QUARTERS),
@@ -158,7 +158,7 @@ def rollup(org_id: int):
     quarter = queries.parse_quarter(asked, today)
     locale = str(get_locale())
     duties = queries.active_duties()
-    rows = rollup_rows(service.rollup(org, quarter, today), [d.code for d in duties])
+    rows = rollup_rows(rollups.rollup(org, quarter, today), [d.code for d in duties])
     svg, history = history_chart(org, today, locale)
     return render_template(
         "tracker/rollup.html",

@@ -22,7 +22,7 @@ from fieldlog.models import Account, DutyType, Excusal, Organisation
 from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Cadence, Period, parse_period, periods_of_year
 from fieldlog.timeutil import local_today
-from fieldlog.tracker import bp, chair_data, queries, service
+from fieldlog.tracker import bp, chair_data, excusals, queries, service
 from fieldlog.tracker.forms import ExcuseForm, GridFilters
 from fieldlog.webutil import CsrfForm, attempt, safe_next
 
@@ -189,7 +189,7 @@ def excuse():
     if excusable and form.validate_on_submit():
         reason = form.reason_text()
         ok, _excusal = attempt(
-            form, lambda: service.excuse(current_user, member, duty, period, reason)
+            form, lambda: excusals.excuse(current_user, member, duty, period, reason)
         )
         if ok:
             db.session.commit()
@@ -221,7 +221,7 @@ def revoke(excusal_id: int):
     excusal = db.get_or_404(Excusal, excusal_id)
     member = db.get_or_404(Account, excusal.account_id)
     try:
-        service.revoke_excusal(current_user, excusal)
+        excusals.revoke_excusal(current_user, excusal)
     except NotAllowed:
         abort(403)
     except DomainError as error:

@@ -83,7 +83,7 @@ def members_of(org_ids: Select | Iterable[int], first: date, last: date) -> list
         .join(Account, Account.id == Membership.account_id)
         .where(org_filter, Membership.joined_on <= last)
         .where(or_(Membership.left_on.is_(None), Membership.left_on >= first))
-        .order_by(Account.display_name, Membership.joined_on)
+        .order_by(Account.display_name, Account.id, Membership.joined_on)
     ).all()
     grouped: dict[tuple[int, int], list] = defaultdict(list)
     names: dict[int, str] = {}
@@ -157,11 +157,13 @@ def done_members(
     windows = list(dict.fromkeys(windows))
     if not windows:
         return {}
+    by_duty: dict[int, list] = defaultdict(list)  # CASE by duty, then by date: fewer tests
+    for i, (duty_id, p, _n) in enumerate(windows):
+        dates = Log.happened_on.between(_inline(p.start, Date()), _inline(p.end, Date()))
+        by_duty[duty_id].append((dates, _inline(i, Integer())))
     number = case(
-        *(
-            (_in_window(duty_id, p.start, p.end), _inline(i, Integer()))
-            for i, (duty_id, p, _n) in enumerate(windows)
-        )
+        *((_inline(duty_id, Integer()), case(*whens)) for duty_id, whens in by_duty.items()),
+        value=Log.duty_type_id,
     ).label("window")
     logs = (
         _of_members(select(Log.account_id, number), account_ids)

@@ -18,7 +18,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, DutyType, Excusal
 from fieldlog.periods import Cadence, period_of
 from fieldlog.timeutil import now_utc
-from fieldlog.tracker import service
+from fieldlog.tracker import excusals
 from tests.conftest import csrf_from
 from tests.web.helpers import local_today
 from tests.web.test_html import _check
@@ -58,7 +58,7 @@ def _excuse(app, chair, member, code, period, reason="住院治疗"):
     with app.test_request_context():
         actor = db.session.get(Account, chair.id)
         duty = db.session.scalars(select(DutyType).filter_by(code=code)).one()
-        excusal = service.excuse(actor, db.session.get(Account, member.id), duty, period, reason)
+        excusal = excusals.excuse(actor, db.session.get(Account, member.id), duty, period, reason)
         db.session.commit()
         return excusal.id
 

@@ -10,7 +10,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, DutyType, Organisation
 from fieldlog.obligations import Status
 from fieldlog.periods import Cadence, Period, parse_period
-from fieldlog.tracker import service
+from fieldlog.tracker import excusals, rollups, service
 
 TODAY = date(2026, 5, 20)  # Q2, H1; Q1 has ended
 Q1, Q2 = parse_period("2026Q1"), parse_period("2026Q2")
@@ -52,11 +52,11 @@ def test_excuse_and_revoke(app, world):
         chair = db.session.get(Account, world["chair"].id)
         member = db.session.get(Account, world["member"].id)
         contact = db.session.scalars(db.select(DutyType).filter_by(code="contact")).one()
-        excusal = service.excuse(chair, member, contact, Q1, "住院治疗")
+        excusal = excusals.excuse(chair, member, contact, Q1, "住院治疗")
         db.session.commit()
         cells = _cells(service.grid([world["village_a"].id], Q1, TODAY), member.id)
         assert cells["contact"].status is Status.EXCUSED
-        service.revoke_excusal(chair, excusal)
+        excusals.revoke_excusal(chair, excusal)
         db.session.commit()
         cells = _cells(service.grid([world["village_a"].id], Q1, TODAY), member.id)
         assert cells["contact"].status is Status.OVERDUE
@@ -75,7 +75,7 @@ def test_only_her_chair_excuses(app, world, actor):
         member = db.session.get(Account, world["member"].id)
         contact = db.session.scalars(db.select(DutyType).filter_by(code="contact")).one()
         with pytest.raises(NotAllowed):
-            service.excuse(who, member, contact, Q1, "病假")
+            excusals.excuse(who, member, contact, Q1, "病假")
 
 
 def test_grid_query_count_does_not_grow(app, world, make_member, make_log, count_queries):
@@ -94,12 +94,12 @@ def test_rollup_and_history(app, world, make_log):
     make_log(world["member"], "contact", date(2026, 4, 2))
     with app.test_request_context():
         township = db.session.get(Organisation, world["township_a"].id)
-        rollup = service.rollup(township, Q2, TODAY)
+        rollup = rollups.rollup(township, Q2, TODAY)
         village = next(r for r in rollup if r.org.id == world["village_a"].id)
         assert village.members == 3
         assert village.owed["contact"] == 3 and village.done["contact"] == 1
         assert village.rate("contact") == pytest.approx(1 / 3)
-        history = service.completion_history(township, TODAY)
+        history = rollups.completion_history(township, TODAY)
         assert [p.code for p, _r in history][-1] == "2026Q2" and len(history) == 8
         assert 0 < history[-1][1] < 1  # one contact done among the obligations due in Q2
 
@@ -120,4 +120,4 @@ def test_chair_cannot_excuse_herself(app, world):
         chair = db.session.get(Account, world["chair"].id)
         contact = db.session.scalars(db.select(DutyType).filter_by(code="contact")).one()
         with pytest.raises(NotAllowed):
-            service.excuse(chair, chair, contact, Q1, "病假")
+            excusals.excuse(chair, chair, contact, Q1, "病假")

@@ -1,0 +1,1 @@
+"""On-demand benchmarks of the tracker at district scale (not collected by pytest)."""

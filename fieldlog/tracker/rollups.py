@@ -1,0 +1,239 @@
+"""Roll-ups above a committee: completion per organisation, and its history by quarter.
+
+Counted per group of members with the same terms instead of building full grids, so a
+district of thousands of members stays within a few grouped queries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from fieldlog.extensions import db
+from fieldlog.models import DutyType, Organisation
+from fieldlog.obligations import (
+    Rules,
+    Status,
+    Term,
+    is_owed,
+    status_of,
+)
+from fieldlog.periods import Cadence, Period, period_of, periods_of_year
+from fieldlog.tracker import queries
+from fieldlog.tracker.queries import duty_specs
+from fieldlog.tracker.service import _members_of_year, _members_query, duty_windows, rules
+
+
+@dataclass(frozen=True)
+class OrgRollup:
+    """Completion of one organisation's committee for the quarter view."""
+
+    org: Organisation
+    members: int
+    owed: Counter
+    done: Counter
+    overdue: Counter
+
+    def rate(self, duty_code: str) -> float | None:
+        """Share of owed obligations done, or None when nobody owes it."""
+        owed = self.owed[duty_code]
+        return self.done[duty_code] / owed if owed else None
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue.values())
+
+
+def rollup(root: Organisation, quarter: Period, today: date) -> list[OrgRollup]:
+    """Per organisation in the subtree: owed, done and overdue per duty; most overdue first.
+
+    The same statuses as the subtree's grid, counted from who did each duty (one grouped
+    query) rather than cell by cell: a district has thousands of members.
+    """
+    orgs = list(
+        db.session.scalars(select(Organisation).where(Organisation.path.startswith(root.path)))
+    )
+    duties = queries.active_duties()
+    windows = list(duty_windows(duties, quarter).items())
+    org_ids = queries.subtree_org_ids(root)
+    board = _Board.load(duties, windows, org_ids, today)
+    roster = _members_of_year(org_ids, quarter.year)
+    members: dict[int, set[int]] = defaultdict(set)
+    for member in roster:
+        members[member.org_id].add(member.account_id)
+    codes = [d.code for d in duties]
+    zeros = dict.fromkeys(codes, 0)  # every duty gets its column, even at nought
+    tallies = {org_id: (Counter(zeros), Counter(zeros), Counter(zeros)) for org_id in members}
+    groups = _Group.of((m.org_id, m.terms, m.account_id) for m in roster)
+    for i, code in enumerate(codes):
+        for group in groups:
+            owed, done, overdue = tallies[group.key]
+            for status, n in board.count(group, i):
+                owed[code] += n * (status in _OWED)
+                done[code] += n * (status is Status.DONE)
+                overdue[code] += n * (status is Status.OVERDUE)
+    result = [
+        OrgRollup(org, len(members[org.id]), *tallies[org.id]) for org in orgs if org.id in tallies
+    ]
+    return sorted(result, key=lambda r: (-r.overdue_total, r.org.name))
+
+
+_OWED = frozenset({Status.DONE, Status.OPEN, Status.DUE_SOON, Status.OVERDUE})
+
+
+def completion_history(
+    root: Organisation, today: date, quarters: int = 8
+) -> list[tuple[Period, float | None]]:
+    """Share of obligations done among those that fell due in each of the last quarters.
+
+    An obligation falls due in the quarter its period ends in (quarterly duties every
+    quarter, half-yearly ones in Q2/Q4, yearly ones in Q4). A fixed number of queries: who
+    did what in all those periods (one grouped query), excusals, and the members.
+    """
+    current = period_of(today, Cadence.QUARTER)
+    periods = [current]
+    while len(periods) < quarters:
+        periods.insert(0, periods[0].previous())
+    duties = queries.active_duties()
+    due = {q: _falling_due(duties, q) for q in periods}
+    org_ids = queries.subtree_org_ids(root)
+    board = _Board.load(duties, [w for q in periods for w in due[q]], org_ids, today)
+    groups = _groups_by_year(org_ids, sorted({q.year for q in periods}))
+    result = []
+    first = 0
+    for quarter in periods:
+        tally: Counter = Counter()
+        for i in range(first, first + len(due[quarter])):
+            for group in groups[quarter.year]:
+                for status, n in board.count(group, i):
+                    tally[status] += n
+        first += len(due[quarter])
+        owed = sum(n for status, n in tally.items() if status in _OWED)
+        result.append((quarter, tally[Status.DONE] / owed if owed else None))
+    return result
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Members sharing a key (their organisation, or none) and the same terms: the rules
+    treat them alike, so they are counted with set operations instead of one by one."""
+
+    key: object
+    terms: tuple[Term, ...]
+    size: int
+    ids: frozenset[int]
+    repeats: dict[int, int]  # ids listed more than once (one entry per organisation)
+
+    @classmethod
+    def of(cls, members: Iterable[tuple[object, tuple[Term, ...], int]]) -> list[_Group]:
+        """Groups from ``(key, terms, account_id)`` of each member."""
+        lists: dict[tuple, list[int]] = defaultdict(list)
+        for key, terms, account_id in members:
+            lists[(key, terms)].append(account_id)
+        return [
+            cls(key, terms, len(ids), frozenset(ids), _repeats(ids))
+            for (key, terms), ids in lists.items()
+        ]
+
+    def count_in(self, ids: frozenset[int]) -> int:
+        """How many of the group's members (with repeats) are among ``ids``."""
+        return len(self.ids & ids) + sum(n for a, n in self.repeats.items() if a in ids)
+
+
+def _repeats(ids: list[int]) -> dict[int, int]:
+    if len(set(ids)) == len(ids):
+        return {}
+    return {a: n - 1 for a, n in Counter(ids).items() if n > 1}
+
+
+class _Board:
+    """Statuses for some (duty, period) windows, from the sets of members who did each and
+    of those excused: the same values as a grid's cells (``status_of`` only asks whether the
+    count reached the minimum), counted per group of members the rules treat alike."""
+
+    def __init__(self, specs, windows, done, excused, today: date, rules: Rules) -> None:
+        self.windows = [
+            (
+                period,
+                specs[duty_id],
+                frozenset(done.get((duty_id, period.code), ()) if specs[duty_id].by_logs else ()),
+                frozenset(a for a, d, code in excused if d == duty_id and code == period.code),
+            )
+            for duty_id, period in windows
+        ]
+        self.today, self.rules = today, rules
+        self._owed: dict[tuple[tuple[Term, ...], Period], bool] = {}
+        self._status: dict[tuple[int, bool, bool, bool], Status] = {}
+
+    @classmethod
+    def load(cls, duties, windows, org_ids, today: date) -> _Board:
+        """Two queries: who did what, and the excusals, of the organisations' members."""
+        specs = dict(zip((d.id for d in duties), duty_specs(duties), strict=True))
+        who = _members_query(org_ids)
+        wanted = [(d, p, specs[d].min_count) for d, p in windows if specs[d].by_logs]
+        done = queries.done_members(who, wanted)
+        excused = queries.excused_keys(who, {p.code for _d, p in windows})
+        return cls(specs, windows, done, excused, today, rules())
+
+    def count(self, group: _Group, i: int) -> list[tuple[Status, int]]:
+        """How many of the group have each status in window ``i``."""
+        _period, _spec, done, excused = self.windows[i]
+        owed = self._is_owed(group.terms, i)
+        if group.size == 1:  # most groups: a member whose terms are hers alone
+            (account_id,) = group.ids
+            return [(self._status_of(i, account_id in done, owed, account_id in excused), 1)]
+        n_done = group.count_in(done)
+        n_excused = group.count_in(excused) if excused else 0
+        n_both = group.count_in(done & excused) if n_excused else 0
+        counts = (
+            ((True, True), n_both),
+            ((True, False), n_done - n_both),
+            ((False, True), n_excused - n_both),
+            ((False, False), group.size - n_done - n_excused + n_both),
+        )
+        return [(self._status_of(i, d, owed, e), n) for (d, e), n in counts if n]
+
+    def _is_owed(self, terms: tuple[Term, ...], i: int) -> bool:
+        period = self.windows[i][0]  # duties of one cadence share their periods
+        owed = self._owed.get((terms, period))
+        if owed is None:
+            owed = self._owed[(terms, period)] = is_owed(terms, period, self.rules)
+        return owed
+
+    def _status_of(self, i: int, done: bool, owed: bool, excused: bool) -> Status:
+        status = self._status.get((i, done, owed, excused))
+        if status is None:
+            period, spec, _done, _excused = self.windows[i]
+            count = spec.min_count if done else 0
+            status = status_of(
+                spec, period, count, self.today, owed=owed, excused=excused, rules=self.rules
+            )
+            self._status[(i, done, owed, excused)] = status
+        return status
+
+
+def _groups_by_year(org_ids: Select, years: list[int]) -> dict[int, list[_Group]]:
+    """Each year's members (as ``members_of`` gives them for that year), from one query."""
+    first = periods_of_year(years[0], Cadence.YEAR)[0]
+    last = periods_of_year(years[-1], Cadence.YEAR)[0]
+    everyone = queries.members_of(org_ids, first.start, last.end)
+    groups = {}
+    for year in years:
+        whole = periods_of_year(year, Cadence.YEAR)[0]
+        terms = ((m, tuple(t for t in m.terms if _overlaps(t, whole))) for m in everyone)
+        groups[year] = _Group.of((None, kept, m.account_id) for m, kept in terms if kept)
+    return groups
+
+
+def _overlaps(term: Term, period: Period) -> bool:
+    return term.joined_on <= period.end and (term.left_on is None or term.left_on >= period.start)
+
+
+def _falling_due(duties: Sequence[DutyType], quarter: Period) -> list[tuple[int, Period]]:
+    """(duty id, period) of the duties whose period ends with this quarter."""
+    windows = duty_windows(duties, quarter)
+    return [(d.id, windows[d.id]) for d in duties if windows[d.id].end == quarter.end]
