@@ -9,10 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from fieldlog.extensions import db
-from fieldlog.models import DutyType, Excusal
 from tests.api.conftest import assert_json_error
 from tests.fixtures.clock import at_noonish
 
@@ -20,25 +17,14 @@ _at = at_noonish
 
 
 @pytest.fixture
-def data(app, frozen, world, make_log):
+def data(app, frozen, world, make_log, make_excusal):
     member = world["member"]
     make_log(member, "contact", date(2026, 2, 3), created_at=_at(date(2026, 2, 3)))
     make_log(member, "talk", date(2026, 6, 10), created_at=_at(date(2026, 7, 5)))  # late
     make_log(member, "contact", date(2026, 8, 1), created_at=_at(date(2026, 8, 1)))
     make_log(member, "contact", date(2026, 8, 9), created_at=_at(date(2026, 8, 9)))
     make_log(world["other_member"], "contact", date(2026, 7, 7), created_at=_at(date(2026, 7, 7)))
-    with app.app_context():
-        talk = db.session.scalars(select(DutyType).where(DutyType.code == "talk")).one()
-        db.session.add(
-            Excusal(
-                account_id=member.id,
-                duty_type_id=talk.id,
-                period_code="2026Q1",
-                reason="生病住院",
-                created_by_id=world["chair"].id,
-            )
-        )
-        db.session.commit()
+    make_excusal(member, "talk", "2026Q1", by=world["chair"])
     return world
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from fieldlog.extensions import db
-from fieldlog.models import Account, AuditEntry, DutyType, Excusal
+from fieldlog.models import Account, AuditEntry, DutyType
 from fieldlog.tracker.calendar import CRLF, unfold
 from tests.conftest import csrf_from
 from tests.fixtures.clock import at_noonish
@@ -24,7 +24,7 @@ _at = at_noonish
 
 
 @pytest.fixture
-def year_data(app, frozen, world, make_log):
+def year_data(app, frozen, world, make_log, make_excusal):
     """Her 2026: done, recorded late, missed, excused and pending obligations."""
     member = world["member"]
     for duty, day, entered in [
@@ -33,18 +33,7 @@ def year_data(app, frozen, world, make_log):
         ("proposal", date(2026, 5, 5), date(2026, 5, 5)),  # H1 done
     ]:
         make_log(member, duty, day, created_at=_at(entered), women_names="李大姐", notes="私事")
-    with app.app_context():
-        talk = db.session.scalars(select(DutyType).where(DutyType.code == "talk")).one()
-        db.session.add(
-            Excusal(
-                account_id=member.id,
-                duty_type_id=talk.id,
-                period_code="2026Q1",
-                reason="生病住院",
-                created_by_id=world["chair"].id,
-            )
-        )
-        db.session.commit()
+    make_excusal(member, "talk", "2026Q1", by=world["chair"])
     return world
 
 
