@@ -48,6 +48,7 @@ format: $(VENV)/.installed-test
 # Re-extract messages and merge them into the Chinese catalogue, then compile it.
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs ".* .venv" \
 		--project FieldLog -o fieldlog/translations/messages.pot .
 	$(BIN)/pybabel update -i fieldlog/translations/messages.pot -d fieldlog/translations \
 		-l zh_Hans_CN --no-fuzzy-matching --omit-header

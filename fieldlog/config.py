@@ -36,6 +36,14 @@ class DefaultConfig:
     # A duty shows "due soon" when its period ends within this many days.
     DUE_SOON_DAYS = 14
 
+    # Active committee members per kind: (minimum, maximum, usual low, usual high).
+    COMMITTEE_SIZE = {
+        "village": (5, 29, 10, 15),
+        "community": (5, 29, 10, 15),
+        "township": (25, None, None, None),
+        "street": (25, None, None, None),
+    }
+
     LOGS_PER_PAGE = 30
     # Largest number of women one entry may report reaching.
     MAX_WOMEN_PER_LOG = 5000

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from fieldlog import access
 from fieldlog.committee import bp, queries
+from fieldlog.committee.size import size_note
 from fieldlog.extensions import db
 from fieldlog.logs.queries import filtered_logs
 from fieldlog.models import Account, Organisation
@@ -32,6 +33,8 @@ def members(org_id: int):
     today = local_today(current_app.config["TIMEZONE"])
     terms = queries.committee_terms(org.id, today, current_only=False)
     counts = queries.log_counts([t.account_id for t in terms], date(today.year, 1, 1), today)
+    active = sum(1 for t in terms if t.active_on(today))
+    note = size_note(org.kind, active, current_app.config["COMMITTEE_SIZE"])
     return render_template(
         "committee/members.html",
         org=org,
@@ -39,6 +42,8 @@ def members(org_id: int):
         counts=counts,
         today=today,
         chaired=sorted(access.chaired_org_ids(current_user)),
+        active=active,
+        size=note,
     )
 
 

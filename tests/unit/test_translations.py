@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from io import BytesIO
 from pathlib import Path
@@ -19,8 +20,12 @@ METHODS = [("fieldlog/**.py", "python"), ("templates/**.html", "jinja2")]
 
 def _source_ids() -> set[str]:
     ids = set()
+    # Babel skips folders starting with "_" by default; ours (_partials, _macros) hold text.
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map=METHODS, keywords=KEYWORDS
+        str(ROOT),
+        method_map=METHODS,
+        keywords=KEYWORDS,
+        directory_filter=lambda path: not os.path.basename(path).startswith("."),
     ):
         ids.add(message if isinstance(message, str) else message[0])
     return ids

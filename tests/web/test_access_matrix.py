@@ -124,3 +124,10 @@ def test_visible_logs_filter_matches_predicate(app, scene, make_log):
             for candidate in (log, other_village_log):
                 saved = db.session.get(Log, candidate.id)
                 assert (candidate.id in visible) is access.can_read_log(who, saved), actor
+
+
+def test_committee_page_warns_about_its_size(client, auth, scene):
+    world, _log = scene
+    auth.login("chair")
+    html = client.get(f"/committee/{world['village_a'].id}").get_data(as_text=True)
+    assert "size-too_few" in html and "至少需要 5 人" in html
