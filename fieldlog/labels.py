@@ -6,7 +6,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from fieldlog.obligations import Status
-from fieldlog.vocab import HelpTarget, JoinKind, LeaveKind, Method, OrgKind, ProposalStatus, Role
+from fieldlog.vocab import (
+    AttendanceStatus,
+    HelpTarget,
+    JoinKind,
+    LeaveKind,
+    MeetingKind,
+    Method,
+    OrgKind,
+    ProposalStatus,
+    Role,
+)
 
 METHOD = {
     Method.VISIT: _l("Home visit"),
@@ -53,6 +63,16 @@ LEAVE_KIND = {
     LeaveKind.ADVISED: _l("Advised to resign"),
     LeaveKind.TERMINATED: _l("Mandate ended"),
     LeaveKind.TERM_END: _l("End of term"),
+}
+MEETING_KIND = {
+    MeetingKind.COMMITTEE: _l("Committee meeting"),
+    MeetingKind.REVIEW: _l("Duty review meeting"),
+    MeetingKind.DELIBERATION: _l("Deliberation"),
+}
+ATTENDANCE = {
+    AttendanceStatus.PRESENT: _l("Present"),
+    AttendanceStatus.EXCUSED: _l("On leave"),
+    AttendanceStatus.ABSENT: _l("Absent"),
 }
 STATUS = {
     Status.DONE: _l("Done"),

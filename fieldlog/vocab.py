@@ -45,6 +45,22 @@ class LeaveKind(StrEnum):
     TERM_END = "term_end"  # 换届
 
 
+class MeetingKind(StrEnum):
+    """What a committee meeting was for."""
+
+    COMMITTEE = "committee"  # 执委会
+    REVIEW = "review"  # 述职评议会
+    DELIBERATION = "deliberation"  # 议事
+
+
+class AttendanceStatus(StrEnum):
+    """Whether a member came to a meeting."""
+
+    PRESENT = "present"
+    EXCUSED = "excused"  # absent with an excuse
+    ABSENT = "absent"  # absent without an excuse
+
+
 class Method(StrEnum):
     """How a piece of work was done."""
 

@@ -74,9 +74,9 @@ def _languages() -> tuple[str, ...]:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint."""
-    from fieldlog import admin, api, auth, committee, logs, tracker
+    from fieldlog import admin, api, auth, committee, logs, meetings, tracker
 
-    for module in (auth, logs, committee, tracker, admin, api):
+    for module in (auth, logs, committee, tracker, meetings, admin, api):
         app.register_blueprint(module.bp)
 
 

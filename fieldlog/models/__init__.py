@@ -4,15 +4,18 @@ from fieldlog.database import Base, UTCDateTime
 from fieldlog.models.account import Account, Membership
 from fieldlog.models.audit import AuditEntry
 from fieldlog.models.duty import DutyType, Excusal, Log
+from fieldlog.models.meeting import Attendance, Meeting
 from fieldlog.models.organisation import Organisation, RoleGrant
 
 __all__ = [
     "Account",
+    "Attendance",
     "AuditEntry",
     "Base",
     "DutyType",
     "Excusal",
     "Log",
+    "Meeting",
     "Membership",
     "Organisation",
     "RoleGrant",
