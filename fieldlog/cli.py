@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from fieldlog.errors import DomainError
 from fieldlog.extensions import db
-from fieldlog.timeutil import local_today
 from fieldlog.vocab import OrgKind
+from fieldlog.webutil import app_today
 
 
 @click.command("create-admin")
@@ -63,7 +62,7 @@ def demo(reset: bool, password: str, if_empty: bool) -> None:
         if not reset:
             raise click.ClickException("The database is not empty. Use --reset to replace it.")
         demo_data.reset()
-    today = local_today(current_app.config["TIMEZONE"])
+    today = app_today()
     demo_data.load(password=password, today=today)
     db.session.commit()
     _print_logins(demo_data.logins(), password)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from fieldlog import access
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
+from fieldlog.timeutil import local_today
+
+
+def app_today() -> date:
+    """Today in the federation's timezone (config ``TIMEZONE``)."""
+    return local_today(current_app.config["TIMEZONE"])
 
 
 def safe_next(target: str | None) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,8 +23,7 @@ from fieldlog.admin.forms import AccountForm, LeaveForm, MembershipFields, OrgFo
 from fieldlog.committee.queries import committee_terms
 from fieldlog.extensions import db
 from fieldlog.models import Account, Membership, Organisation, RoleGrant
-from fieldlog.timeutil import local_today
-from fieldlog.webutil import CsrfForm, admin_required, attempt
+from fieldlog.webutil import CsrfForm, admin_required, app_today, attempt
 
 ONE_TIME_KEY = "admin_one_time_password"
 LABELS = {
@@ -33,10 +32,6 @@ LABELS = {
     "join_kind": labels.JOIN_KIND,
     "leave_kind": labels.LEAVE_KIND,
 }
-
-
-def _today():
-    return local_today(current_app.config["TIMEZONE"])
 
 
 def _render(template: str, status: int = 200, **context: Any):
@@ -72,14 +67,14 @@ def index():
     text = request.args.get("q", "").strip()[:40]
     found = queries.search_accounts(current_user, text) if text else None
     rows = queries.subtree(current_user)
-    counts = queries.member_counts(current_user, _today())
+    counts = queries.member_counts(current_user, app_today())
     return _render("admin/index.html", rows=rows, counts=counts, q=text, found=found)
 
 
 @bp.route("/orgs/<int:org_id>")
 @admin_required
 def org(org_id: int):
-    org, today = _managed_org(org_id), _today()
+    org, today = _managed_org(org_id), app_today()
     all_terms = committee_terms(org.id, today, current_only=False)
     return _render(
         "admin/org.html",
@@ -116,7 +111,7 @@ def _account_form() -> AccountForm:
     form.organisation_id.choices = _org_choices(rows)
     org_id = form.organisation_id.data if request.method == "POST" else None
     org_id = org_id or request.args.get("org", type=int)
-    replaceable = queries.replaceable(current_user, org_id, _today())
+    replaceable = queries.replaceable(current_user, org_id, app_today())
     form.replaces_id.choices = [SelectChoice("", _("Nobody"))] + [
         SelectChoice(str(t.id), _term_label(t, org_id is None)) for t in replaceable
     ]
@@ -138,9 +133,9 @@ def new_account():
         org_id = request.args.get("org", type=int)
         form.organisation_id.data = _managed_org(org_id).id if org_id else None
         form.member.data = request.args.get("member") == "1"
-        form.joined_on.data = _today()
+        form.joined_on.data = app_today()
     elif form.validate_on_submit():
-        change = partial(service.create_account, current_user, form.to_input(), _today())
+        change = partial(service.create_account, current_user, form.to_input(), app_today())
         ok, result = attempt(form, change)
         if ok:
             db.session.commit()
@@ -174,7 +169,7 @@ def account(account_id: int):
 
 
 def _account_page(account: Account, status: int = 200, **forms: FlaskForm):
-    today = _today()
+    today = app_today()
     open_term = next((t for t in account.memberships if t.left_on is None), None)
     join_form = forms.get("join_form") or MembershipFields(formdata=None, joined_on=today)
     join_form.replaces_id.choices = [SelectChoice("", _("Nobody"))] + [
@@ -265,7 +260,7 @@ def grant_role(account_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         role = form.role.data or ""
-        change = partial(terms.grant_committee_role, current_user, account, role, _today())
+        change = partial(terms.grant_committee_role, current_user, account, role, app_today())
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Role given."), "success")
@@ -280,7 +275,7 @@ def add_membership(account_id: int):
     form = MembershipFields()
     if form.validate_on_submit():
         data = form.membership_input()
-        change = partial(terms.add_membership, current_user, account, data, _today())
+        change = partial(terms.add_membership, current_user, account, data, app_today())
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("She is now a member of the committee."), "success")
@@ -295,7 +290,7 @@ def end_membership(term_id: int):
     account = _managed_account(term.account_id)
     form = LeaveForm()
     if form.validate_on_submit():
-        change = partial(terms.end_membership, current_user, term, form.to_input(), _today())
+        change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Membership ended. Her account and logs are kept."), "success")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,13 +23,9 @@ from fieldlog.extensions import db
 from fieldlog.models import Organisation
 from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Cadence, Period, parse_period, period_of
-from fieldlog.timeutil import local_today
 from fieldlog.tracker import service
 from fieldlog.tracker.service import Grid
-
-
-def _today() -> date:
-    return local_today(current_app.config["TIMEZONE"])
+from fieldlog.webutil import app_today
 
 
 def _iso(day: date | None) -> str | None:
@@ -58,7 +54,7 @@ def obligation_json(o: Obligation) -> dict[str, Any]:
 def tracker_me() -> Response:
     if not current_user.memberships:
         raise NotAllowed(_("Only committee members have duties to track."))
-    today = _today()
+    today = app_today()
     rows, year = service.home_rows(current_user, today)
     return jsonify(
         today=today.isoformat(),
@@ -155,6 +151,6 @@ def grid_json(org: Organisation, table: Grid, today: date) -> dict[str, Any]:
 @bp.get("/tracker")
 @api_login_required
 def tracker_grid() -> Response:
-    today = _today()
+    today = app_today()
     org, quarter = _readable_org(request.args, today)
     return jsonify(grid_json(org, service.grid([org.id], quarter, today), today))

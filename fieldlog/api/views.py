@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -22,7 +21,7 @@ from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import csrf, db
 from fieldlog.logs import queries, service
 from fieldlog.models import Account, Log
-from fieldlog.timeutil import local_today
+from fieldlog.webutil import app_today
 
 
 def api_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -40,10 +39,6 @@ def api_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @bp.before_request
 def _no_store() -> None:
     g.no_store = True  # personal data: no caching by the browser or a proxy
-
-
-def _today() -> date:
-    return local_today(current_app.config["TIMEZONE"])
 
 
 def _tz() -> str:
@@ -100,7 +95,7 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
     data = inputs.log_input(body, errors)
     if errors or duty is None or data is None:
         raise FieldErrors(errors)
-    log, created = service.create_log(current_user, duty, data, _today(), client_id)
+    log, created = service.create_log(current_user, duty, data, app_today(), client_id)
     db.session.commit()
     headers = {"Location": url_for("api.get_log", log_id=log.id)} if created else {}
     return jsonify(log_json(current_user, log, _tz())), 201 if created else 200, headers
@@ -161,7 +156,7 @@ def patch_log(log_id: int) -> Response:
     data = inputs.log_input({**inputs.current_values(log), **body}, errors)
     if data is None:
         raise FieldErrors(errors)
-    service.update_log(current_user, log, data, _today(), version)
+    service.update_log(current_user, log, data, app_today(), version)
     db.session.commit()
     return jsonify(log_json(current_user, log, _tz()))
 

@@ -13,8 +13,7 @@ from fieldlog.committee.size import size_note
 from fieldlog.extensions import db
 from fieldlog.logs.queries import filtered_logs
 from fieldlog.models import Account, Organisation
-from fieldlog.timeutil import local_today
-from fieldlog.webutil import chair_required
+from fieldlog.webutil import app_today, chair_required
 
 
 @bp.route("/")
@@ -30,7 +29,7 @@ def members(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     if not access.can_read_members(current_user, org):
         abort(403)
-    today = local_today(current_app.config["TIMEZONE"])
+    today = app_today()
     terms = queries.committee_terms(org.id, today, current_only=False)
     counts = queries.log_counts([t.account_id for t in terms], date(today.year, 1, 1), today)
     active = sum(1 for t in terms if t.active_on(today))

@@ -22,8 +22,6 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from fieldlog import labels
 
-_NUMBER = _l("Please enter a whole number.")
-
 
 class LogForm(FlaskForm):
     """Every field a duty may ask for; the template renders the duty's own subset."""

@@ -11,15 +11,7 @@ from fieldlog.errors import NotFound
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log
 from fieldlog.periods import Period
-
-
-def active_duties() -> list[DutyType]:
-    """The duty catalogue in display order."""
-    return list(
-        db.session.scalars(
-            select(DutyType).where(DutyType.active.is_(True)).order_by(DutyType.sort_order)
-        )
-    )
+from fieldlog.tracker.queries import active_duties  # noqa: F401 - one catalogue query
 
 
 def readable_log(actor: Account, log_id: int) -> Log:

@@ -18,13 +18,8 @@ from fieldlog.logs.forms import FilterForm, LogForm
 from fieldlog.logs.service import LogInput
 from fieldlog.models import Account
 from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
-from fieldlog.timeutil import local_today
 from fieldlog.tracker import service as tracker
-from fieldlog.webutil import CsrfForm, attempt
-
-
-def _today():
-    return local_today(current_app.config["TIMEZONE"])
+from fieldlog.webutil import CsrfForm, app_today, attempt
 
 
 @bp.route("")
@@ -34,7 +29,7 @@ def home():
         if access.is_admin(current_user):
             return redirect(url_for("admin.index"))
         return render_template("logs/no_membership.html")
-    today = _today()
+    today = app_today()
     rows, year = tracker.home_rows(current_user, today)
     quarter, half = period_of(today, Cadence.QUARTER), period_of(today, Cadence.HALF)
     recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5))
@@ -62,7 +57,7 @@ def new(code: str):
         data = LogInput.from_mapping(form.log_data())
         ok, result = attempt(
             form,
-            lambda: service.create_log(current_user, duty, data, _today(), form.client_id.data),
+            lambda: service.create_log(current_user, duty, data, app_today(), form.client_id.data),
         )
         if ok:
             db.session.commit()
@@ -79,7 +74,7 @@ def new(code: str):
 
 def _prefill_date(raw: str | None):
     """Today, or the day asked for by ``?on=`` (to log late inside a missed period)."""
-    today = _today()
+    today = app_today()
     try:
         wanted = date.fromisoformat(raw) if raw else today
     except ValueError:
@@ -100,7 +95,7 @@ def _locale() -> str:
 @bp.route("logs/")
 @login_required
 def index():
-    today = _today()
+    today = app_today()
     filters = FilterForm(request.args)
     duties = queries.active_duties()
     filters.duty.choices = [SelectChoice("", _("All duties"))] + [
@@ -160,7 +155,7 @@ def edit(log_id: int):
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         data = LogInput.from_mapping(form.log_data())
         ok, _log = attempt(
-            form, lambda: service.update_log(current_user, log, data, _today(), version)
+            form, lambda: service.update_log(current_user, log, data, app_today(), version)
         )
         if ok:
             db.session.commit()

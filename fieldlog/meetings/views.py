@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,12 +13,7 @@ from fieldlog.extensions import db
 from fieldlog.meetings import bp, queries, service
 from fieldlog.meetings.forms import meeting_form, posted_date
 from fieldlog.models import Meeting, Organisation
-from fieldlog.timeutil import local_today
-from fieldlog.webutil import attempt, chair_required
-
-
-def _today() -> date:
-    return local_today(current_app.config["TIMEZONE"])
+from fieldlog.webutil import app_today, attempt, chair_required
 
 
 def _chaired_org(org_id: int) -> Organisation:
@@ -64,7 +59,7 @@ def committee(org_id: int):
 @bp.route("/committee/<int:org_id>/new", methods=["GET", "POST"])
 @chair_required
 def new(org_id: int):
-    org, today = _chaired_org(org_id), _today()
+    org, today = _chaired_org(org_id), app_today()
     form = meeting_form(_members_for(org.id, today), held_on=today)
     if form.validate_on_submit():
         call = lambda: service.record_meeting(current_user, org, form.to_input(), today)  # noqa: E731
@@ -88,7 +83,7 @@ def show(meeting_id: int):
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @chair_required
 def edit(meeting_id: int):
-    meeting, today = _chaired_meeting(meeting_id), _today()
+    meeting, today = _chaired_meeting(meeting_id), app_today()
     org = db.session.get(Organisation, meeting.organisation_id)
     form = meeting_form(_members_for(meeting.organisation_id, meeting.held_on), meeting)
     if form.validate_on_submit():

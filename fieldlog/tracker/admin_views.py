@@ -20,11 +20,10 @@ from fieldlog import access
 from fieldlog.extensions import db
 from fieldlog.models import DutyType, Organisation
 from fieldlog.obligations import Status
-from fieldlog.periods import Cadence, Period, periods_of_year
-from fieldlog.timeutil import local_today
+from fieldlog.periods import Cadence, Period
 from fieldlog.tracker import bp, chart, queries, rollups, service
 from fieldlog.vocab import Role
-from fieldlog.webutil import admin_required
+from fieldlog.webutil import admin_required, app_today
 
 GRID_ENDPOINT = "tracker.committee_grid"
 HISTORY_QUARTERS = 8
@@ -86,17 +85,6 @@ def totals_row(rows: Sequence[RollupRow], width: int) -> RollupRow:
     return RollupRow(None, sum(r.members for r in rows), cells, total(cells))
 
 
-def quarter_choices(today: date, chosen: Period) -> list[Period]:
-    """This year's and last year's quarters up to today, newest first (plus the chosen one)."""
-    quarters = [
-        p
-        for year in (today.year, today.year - 1)
-        for p in reversed(periods_of_year(year, Cadence.QUARTER))
-        if p.start <= today
-    ]
-    return quarters if chosen in quarters else [chosen, *quarters]
-
-
 def short_quarter(period: Period) -> str:
     """``2025Q1`` -> ``25Q1``: short enough for a chart axis."""
     return f"{period.year % 100:02d}Q{period.index}"
@@ -153,7 +141,7 @@ def rollup(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     if not access.is_admin_of(current_user, org):
         abort(403)
-    today = local_today(current_app.config["TIMEZONE"])
+    today = app_today()
     asked = request.args.get("quarter", "").strip().upper()
     quarter = queries.parse_quarter(asked, today)
     locale = str(get_locale())
@@ -165,7 +153,7 @@ def rollup(org_id: int):
         org=org,
         quarter=quarter,
         bad_quarter=bool(asked) and asked != quarter.code,
-        choices=quarter_choices(today, quarter),
+        choices=queries.quarter_choices(today, quarter),
         headers=_duty_headers(duties, quarter, locale),
         rows=rows,
         totals=totals_row(rows, len(duties)),

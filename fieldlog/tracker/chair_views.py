@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,15 +20,10 @@ from fieldlog.errors import DomainError, NotAllowed
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal, Organisation
 from fieldlog.obligations import Obligation, Status
-from fieldlog.periods import Cadence, Period, parse_period, periods_of_year
-from fieldlog.timeutil import local_today
+from fieldlog.periods import Period, parse_period
 from fieldlog.tracker import bp, chair_data, excusals, queries, service
 from fieldlog.tracker.forms import ExcuseForm, GridFilters
-from fieldlog.webutil import CsrfForm, attempt, safe_next
-
-
-def _today() -> date:
-    return local_today(current_app.config["TIMEZONE"])
+from fieldlog.webutil import CsrfForm, app_today, attempt, safe_next
 
 
 def _locale() -> str:
@@ -52,7 +47,7 @@ def _year(today: date) -> int:
 @bp.route("/committee/<int:org_id>")
 @login_required
 def committee_grid(org_id: int):
-    org, today = _committee(org_id), _today()
+    org, today = _committee(org_id), app_today()
     filters = GridFilters(request.args)
     quarter = queries.parse_quarter(filters.quarter.data, today)
     grid = service.grid([org.id], quarter, today)
@@ -78,14 +73,7 @@ def committee_grid(org_id: int):
 
 
 def _filter_choices(filters: GridFilters, duties, quarter: Period, today: date) -> None:
-    quarters = [
-        p
-        for year in (today.year, today.year - 1)
-        for p in reversed(periods_of_year(year, Cadence.QUARTER))
-        if p.start <= today
-    ]
-    if quarter not in quarters:  # an older quarter reached from the admin roll-up
-        quarters.append(quarter)
+    quarters = queries.quarter_choices(today, quarter)  # may add an older one from the roll-up
     filters.quarter.choices = [SelectChoice(p.code, p.label(_locale())) for p in quarters]
     filters.quarter.data = quarter.code
     filters.duty.choices = [SelectChoice("", _("All duties"))] + [
@@ -107,7 +95,7 @@ def _grid_helpers() -> dict:
 @bp.route("/committee/<int:org_id>/members/<int:account_id>")
 @login_required
 def member_year(org_id: int, account_id: int):
-    org, today = _committee(org_id), _today()
+    org, today = _committee(org_id), app_today()
     member = db.get_or_404(Account, account_id)
     if not chair_data.belongs_to(member, org.id):
         abort(404)
@@ -139,7 +127,7 @@ def _years(member: Account, today: date) -> list[int]:
 @bp.route("/committee/<int:org_id>/overdue")
 @login_required
 def overdue(org_id: int):
-    org, today = _committee(org_id), _today()
+    org, today = _committee(org_id), app_today()
     year = _year(today)
     duties = queries.active_duties()
     members = chair_data.overdue_of_year(org.id, year, today)
@@ -173,7 +161,7 @@ def _obligation() -> tuple[Account, DutyType, Period]:
 
 def _current(member: Account, duty: DutyType, period: Period) -> Obligation:
     """The obligation's status today."""
-    row = service.member_year(member, period.year, _today())[duty.code]
+    row = service.member_year(member, period.year, app_today())[duty.code]
     return next(o for o in row if o.period == period)
 
 

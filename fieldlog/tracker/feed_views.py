@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fieldlog.errors import NotAllowed
 from fieldlog.extensions import db
 from fieldlog.models import Account
-from fieldlog.timeutil import local_today, now_utc
+from fieldlog.timeutil import now_utc
 from fieldlog.tracker import bp, feed_service
-from fieldlog.webutil import CsrfForm
+from fieldlog.webutil import CsrfForm, app_today
 
 # Calendar apps poll the feed; the answer holds her deadlines, so no shared cache keeps it.
 FEED_CACHE = "private, max-age=3600"
@@ -72,7 +72,7 @@ def calendar_off():
 def calendar_feed(token: str):
     """No login: the secret token in the URL is the credential."""
     account = feed_service.account_for_token(token) or abort(404)
-    today = local_today(current_app.config["TIMEZONE"])
+    today = app_today()
     body = feed_service.feed_text(
         account, today, now_utc(), lambda code: url_for("logs.new", code=code, _external=True)
     )

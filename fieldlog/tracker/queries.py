@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation
 from fieldlog.obligations import DutySpec, Term
-from fieldlog.periods import Cadence, Period, parse_period, period_of
+from fieldlog.periods import Cadence, Period, parse_period, period_of, periods_of_year
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,11 @@ def duty_specs(duties: Iterable[DutyType]) -> list[DutySpec]:
 
 def active_duties() -> list[DutyType]:
     """The duty catalogue in display order."""
-    query = select(DutyType).where(DutyType.active.is_(True)).order_by(DutyType.sort_order)
-    return list(db.session.scalars(query))
+    return list(
+        db.session.scalars(
+            select(DutyType).where(DutyType.active.is_(True)).order_by(DutyType.sort_order)
+        )
+    )
 
 
 def members_of(org_ids: Select | Iterable[int], first: date, last: date) -> list[MemberInfo]:
@@ -247,3 +250,14 @@ def parse_quarter(code: str | None, today: date) -> Period:
         if period is not None and period.cadence is Cadence.QUARTER and period.start <= today:
             return period
     return period_of(today, Cadence.QUARTER)
+
+
+def quarter_choices(today: date, chosen: Period) -> list[Period]:
+    """This year's and last year's quarters up to today, newest first (plus the chosen one)."""
+    quarters = [
+        p
+        for year in (today.year, today.year - 1)
+        for p in reversed(periods_of_year(year, Cadence.QUARTER))
+        if p.start <= today
+    ]
+    return quarters if chosen in quarters else [chosen, *quarters]
