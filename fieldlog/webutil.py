@@ -23,6 +23,13 @@ def app_today() -> date:
     return local_today(current_app.config["TIMEZONE"])
 
 
+def current_locale() -> str:
+    """The reader's locale code (``zh_Hans_CN`` or ``en``)."""
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
 def safe_next(target: str | None) -> str | None:
     """``target`` if it is a path on this site, else None (no ``//host`` or ``http:``)."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -18,8 +18,9 @@ from fieldlog.logs.forms import FilterForm, LogForm
 from fieldlog.logs.service import LogInput
 from fieldlog.models import Account
 from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
+from fieldlog.review import queries as review_queries
 from fieldlog.tracker import service as tracker
-from fieldlog.webutil import CsrfForm, app_today, attempt
+from fieldlog.webutil import CsrfForm, app_today, attempt, current_locale
 
 
 @bp.route("")
@@ -35,6 +36,10 @@ def home():
     recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5))
     return render_template(
         "logs/home.html",
+        reports=[
+            (e.round_id, parse_period(e.round.half).label(current_locale()))
+            for e in review_queries.reports_to_write(current_user.id)
+        ],
         rows=rows,
         year=year,
         owed=tracker.owed_now(year, today),
@@ -63,7 +68,7 @@ def new(code: str):
             db.session.commit()
             created = result[1]
             flash(
-                _("Saved: %(duty)s.", duty=duty.name(_locale()))
+                _("Saved: %(duty)s.", duty=duty.name(current_locale()))
                 if created
                 else _("This entry was already saved."),
                 "success",
@@ -86,12 +91,6 @@ def _status(form: LogForm) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
-
-
 @bp.route("logs/")
 @login_required
 def index():
@@ -99,7 +98,7 @@ def index():
     filters = FilterForm(request.args)
     duties = queries.active_duties()
     filters.duty.choices = [SelectChoice("", _("All duties"))] + [
-        SelectChoice(d.code, d.name(_locale())) for d in duties
+        SelectChoice(d.code, d.name(current_locale())) for d in duties
     ]
     periods = _period_choices(today)
     filters.period.choices = [SelectChoice("", _("All periods"))] + periods
@@ -117,7 +116,7 @@ def _period_choices(today) -> list[SelectChoice]:
         for cadence in (Cadence.YEAR, Cadence.HALF, Cadence.QUARTER):
             for p in reversed(periods_of_year(year, cadence)):
                 if p.start <= today:
-                    result.append(SelectChoice(p.code, p.label(_locale())))
+                    result.append(SelectChoice(p.code, p.label(current_locale())))
     return result
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -23,11 +22,7 @@ from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Period, parse_period
 from fieldlog.tracker import bp, chair_data, excusals, queries, service
 from fieldlog.tracker.forms import ExcuseForm, GridFilters
-from fieldlog.webutil import CsrfForm, app_today, attempt, safe_next
-
-
-def _locale() -> str:
-    return str(get_locale())
+from fieldlog.webutil import CsrfForm, app_today, attempt, current_locale, safe_next
 
 
 def _committee(org_id: int) -> Organisation:
@@ -63,7 +58,7 @@ def committee_grid(org_id: int):
         filters=filters,
         filtered=bool(duty or status),
         periods=chair_data.period_ends(
-            list(service.duty_windows(grid.duties, quarter).values()), _locale()
+            list(service.duty_windows(grid.duties, quarter).values()), current_locale()
         ),
         is_chair=is_chair,
         reminder=chair_data.reminder_text(org.name, grid, today) if is_chair else None,
@@ -74,10 +69,10 @@ def committee_grid(org_id: int):
 
 def _filter_choices(filters: GridFilters, duties, quarter: Period, today: date) -> None:
     quarters = queries.quarter_choices(today, quarter)  # may add an older one from the roll-up
-    filters.quarter.choices = [SelectChoice(p.code, p.label(_locale())) for p in quarters]
+    filters.quarter.choices = [SelectChoice(p.code, p.label(current_locale())) for p in quarters]
     filters.quarter.data = quarter.code
     filters.duty.choices = [SelectChoice("", _("All duties"))] + [
-        SelectChoice(d.code, d.name(_locale())) for d in duties
+        SelectChoice(d.code, d.name(current_locale())) for d in duties
     ]
     filters.status.choices = [SelectChoice("", _("All statuses"))] + [
         SelectChoice(s.value, str(chair_data.CELL_LABEL[s])) for s in chair_data.FILTER_STATUSES
@@ -87,7 +82,7 @@ def _filter_choices(filters: GridFilters, duties, quarter: Period, today: date) 
 def _grid_helpers() -> dict:
     return {
         "cell_labels": chair_data.CELL_LABEL,
-        "short_name": lambda duty: chair_data.short_name(duty, _locale()),
+        "short_name": lambda duty: chair_data.short_name(duty, current_locale()),
         "is_current": chair_data.is_current,
     }
 
@@ -112,7 +107,7 @@ def member_year(org_id: int, account_id: int):
         owed=chair_data.owed_in_order(rows, today),
         excused=[o for row in rows.values() for o in row if o.status is Status.EXCUSED],
         excusals=chair_data.excusals_of(member.id, year),
-        duty_names={d.code: d.name(_locale()) for d in duties},
+        duty_names={d.code: d.name(current_locale()) for d in duties},
         can_excuse=access.is_chair_of(current_user, member.organisation_id),
         revoke_form=CsrfForm(),
         **_grid_helpers(),
@@ -138,7 +133,7 @@ def overdue(org_id: int):
         years=[today.year, today.year - 1],
         members=members,
         total=sum(len(m.items) for m in members),
-        duty_names={d.code: d.name(_locale()) for d in duties},
+        duty_names={d.code: d.name(current_locale()) for d in duties},
         can_excuse=access.is_chair_of(current_user, org.id),
     )
 
@@ -181,7 +176,7 @@ def excuse():
         )
         if ok:
             db.session.commit()
-            names = {"duty": duty.name(_locale()), "period": period.label(_locale())}
+            names = {"duty": duty.name(current_locale()), "period": period.label(current_locale())}
             flash(_("Excused: %(duty)s, %(period)s.", **names), "success")
             return redirect(back)
     page = render_template(

@@ -179,22 +179,46 @@ class _Cells:
 
 def member_year(account: Account, year: int, today: date) -> dict[str, list[Obligation]]:
     """Her obligations for every period of ``year`` (two queries: logs and excusals)."""
+    return members_years([account], year, today)[account.id]
+
+
+def members_years(
+    accounts: Sequence[Account], year: int, today: date
+) -> dict[int, dict[str, list[Obligation]]]:
+    """Each account's obligations for every period of ``year``, by account id.
+
+    Three queries whatever the number of accounts: duties, logs, excusals (terms are loaded
+    with the accounts).
+    """
     duties = queries.active_duties()
+    ids = [a.id for a in accounts]
     rows = db.session.execute(
-        select(DutyType.code, Log.happened_on, Log.created_at)
+        select(Log.account_id, DutyType.code, Log.happened_on, Log.created_at)
         .join(Log.duty_type)
-        .where(Log.account_id == account.id, Log.deleted_at.is_(None))
+        .where(Log.account_id.in_(ids), Log.deleted_at.is_(None))
         .where(Log.happened_on.between(date(year, 1, 1), min(date(year, 12, 31), today)))
     ).all()
-    entries = [Entry(code, day, to_local(at, _tz()).date()) for code, day, at in rows]
-    terms = [Term(t.joined_on, t.left_on) for t in account.memberships]
+    entries: dict[int, list[Entry]] = {i: [] for i in ids}
+    for account_id, code, day, at in rows:
+        entries[account_id].append(Entry(code, day, to_local(at, _tz()).date()))
     by_id = {d.id: d.code for d in duties}
-    excused = frozenset(
-        (by_id[duty_id], parse_period(code))
-        for _a, duty_id, code in queries.excused_keys([account.id], _year_codes(year))
-        if duty_id in by_id
-    )
-    return year_obligations(duty_specs(duties), terms, entries, year, today, rules(), excused)
+    excused: dict[int, set] = {i: set() for i in ids}
+    for account_id, duty_id, code in queries.excused_keys(ids, _year_codes(year)):
+        if duty_id in by_id:
+            excused[account_id].add((by_id[duty_id], parse_period(code)))
+    specs, tracker_rules = duty_specs(duties), rules()
+    return {
+        a.id: year_obligations(
+            specs,
+            [Term(t.joined_on, t.left_on) for t in a.memberships],
+            entries[a.id],
+            year,
+            today,
+            tracker_rules,
+            frozenset(excused[a.id]),
+        )
+        for a in accounts
+    }
 
 
 @dataclass(frozen=True)
