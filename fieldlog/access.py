@@ -4,7 +4,8 @@ Every view, API handler, export and service asks here; no other module decides a
 
 - A member reads and edits only her own logs.
 - A chair (or vice chair) of an organisation reads the logs and the member list of that
-  organisation's committee, and edits none of them.
+  organisation's committee, and edits none of them. She adds members to that committee and
+  ends their terms (never her own).
 - An admin of an organisation manages organisations and accounts in its whole subtree.
   Admin rights alone do not open individual logs (they can name women in hard situations).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, or_, select
 
 from fieldlog.extensions import db
-from fieldlog.models import Account, Log, Organisation
+from fieldlog.models import Account, Log, Membership, Organisation
 from fieldlog.vocab import Role
 
 CHAIR_ROLES = frozenset({Role.CHAIR.value, Role.VICE_CHAIR.value})
@@ -86,6 +87,19 @@ def can_read_members(actor: Account, org: Organisation) -> bool:
 def can_manage_org(actor: Account, org: Organisation) -> bool:
     """Admins manage organisations in their subtree."""
     return is_admin_of(actor, org)
+
+
+def can_manage_committee(actor: Account, org: Organisation) -> bool:
+    """Who adds members to ``org``'s committee: its chair, or an admin above it."""
+    return is_chair_of(actor, org.id) or is_admin_of(actor, org)
+
+
+def can_manage_term(actor: Account, term: Membership) -> bool:
+    """Who ends a committee term: the committee's chair (not her own term), or an admin
+    of both the committee and the member's account."""
+    if term.account_id != actor.id and is_chair_of(actor, term.organisation_id):
+        return True
+    return is_admin_of(actor, term.organisation) and can_manage_account(actor, term.account)
 
 
 def can_manage_account(actor: Account, account: Account) -> bool:

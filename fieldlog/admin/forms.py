@@ -133,7 +133,7 @@ class LeaveForm(FlaskForm):
     reason = StringField(
         _l("Reason"),
         validators=[_max(200)],
-        description=_l("Needed when she was advised to resign or her mandate ended."),
+        description=_l("Needed unless her term simply ended."),
     )
 
     def to_input(self) -> LeaveInput:

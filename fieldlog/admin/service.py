@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -39,6 +39,7 @@ READABLE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 PASSWORD_GROUPS, PASSWORD_GROUP_SIZE = 4, 3
 USERNAME_RE = re.compile(r"^[\w.@+-]+$")
 MOBILE_RE = re.compile(r"^1\d{10}$")
+PHONE_RE = re.compile(r"^\+?\d[\d-]{4,18}$")
 ACCOUNT_AUDITED = ("username", "display_name", "organisation_id", "phone", "active")
 
 
@@ -61,6 +62,7 @@ class AccountInput:
     membership: MembershipInput | None = None
     committee_role: str | None = None
     admin: bool = False
+    phone: str | None = None
 
 
 def generate_password() -> str:
@@ -169,6 +171,9 @@ def _account_errors(data: AccountInput) -> dict[str, str]:
         errors["username"] = _("Use letters, digits and . _ - @ only, without spaces.")
     elif find_account(username) is not None:
         errors["username"] = _("This login name is already taken.")
+    phone = (data.phone or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = _("Use digits and dashes only, e.g. 13812345678.")
     return errors
 
 
@@ -178,7 +183,7 @@ def _new_account(data: AccountInput, org: Organisation, password: str) -> Accoun
         username=username,
         display_name=data.display_name.strip(),
         organisation_id=org.id,
-        phone=username if MOBILE_RE.match(username) else None,
+        phone=(data.phone or "").strip() or (username if MOBILE_RE.match(username) else None),
         password_hash=hash_password(password),
         must_change_password=True,
     )
@@ -191,13 +196,34 @@ def create_account(actor: Account, data: AccountInput, today: date) -> tuple[Acc
     vice-chair and/or admin role there. Returns the account and the one-time password.
     """
     org = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
+    if org is not None:
+        require(access.can_manage_org(actor, org))
+    return _create_account(actor, data, org, today)
+
+
+def create_member_account(
+    actor: Account, org: Organisation, data: AccountInput, today: date
+) -> tuple[Account, str]:
+    """A chair's new member: an account at home in ``org`` that joins its committee.
+
+    For the committee's chair or an admin above it; no roles. Returns the account and the
+    one-time password, as ``create_account`` does.
+    """
+    require(access.can_manage_committee(actor, org))
+    if data.membership is None or data.committee_role or data.admin:
+        raise DomainError(_("A new member joins the committee and gets no role here."))
+    return _create_account(actor, replace(data, organisation_id=org.id), org, today)
+
+
+def _create_account(
+    actor: Account, data: AccountInput, org: Organisation | None, today: date
+) -> tuple[Account, str]:
+    """Check and create an account whose access to ``org`` was checked by the caller."""
     errors = _account_errors(data)
     if org is None:
         errors["organisation_id"] = _("Choose her organisation.")
-    else:
-        require(access.can_manage_org(actor, org))
-        if data.membership is not None:
-            errors |= membership_errors(None, org, data.membership, today)
+    elif data.membership is not None:
+        errors |= membership_errors(None, org, data.membership, today)
     errors |= _committee_role_errors(data)
     if errors:
         raise FieldErrors(errors)

@@ -21,6 +21,8 @@ from fieldlog.models import Account, Membership, Organisation, RoleGrant
 from fieldlog.vocab import AuditAction, JoinKind, LeaveKind, Role
 
 COMMITTEE_ROLES = (Role.CHAIR.value, Role.VICE_CHAIR.value)
+# Leaving by herself, being advised to resign and losing the mandate each need a reason.
+REASON_NEEDED = (LeaveKind.SELF_EXIT, LeaveKind.ADVISED, LeaveKind.TERMINATED)
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,11 @@ def start_term(
 def add_membership(
     actor: Account, account: Account, data: MembershipInput, today: date
 ) -> Membership:
-    """Start a term for an existing account on her home organisation's committee."""
-    require(access.can_manage_account(actor, account))
+    """Start a term for an existing account on her home organisation's committee.
+
+    For an admin of her account, or the chair of that committee (re-joining members).
+    """
+    require(access.can_manage_committee(actor, account.organisation))
     errors = membership_errors(account, account.organisation, data, today)
     if errors:
         raise FieldErrors(errors)
@@ -111,9 +116,14 @@ def add_membership(
 
 
 def end_membership(actor: Account, term: Membership, data: LeaveInput, today: date) -> Membership:
-    """End a committee term; her account and her logs stay. Her chair roles there end too."""
-    require(access.can_manage_account(actor, term.account))
-    require(access.can_manage_org(actor, term.organisation))
+    """End a committee term; her account and her logs stay. Her chair roles there end too.
+
+    For an admin of the committee and of her account, or the committee's chair; a chair
+    cannot end her own term.
+    """
+    if term.account_id == actor.id and not access.can_manage_term(actor, term):
+        raise DomainError(_("You cannot end your own membership. Ask your federation to do it."))
+    require(access.can_manage_term(actor, term))
     if term.left_on is not None:
         raise DomainError(_("This membership has already ended."))
     errors = _leave_errors(term, data, today)
@@ -143,7 +153,7 @@ def _reason_errors(data: LeaveInput) -> dict[str, str]:
     reason = (data.reason or "").strip()
     if len(reason) > 200:
         return {"reason": _("Use at most %(max)d characters.", max=200)}
-    if not reason and data.leave_kind in (LeaveKind.ADVISED, LeaveKind.TERMINATED):
+    if not reason and data.leave_kind in REASON_NEEDED:
         return {"reason": _("Please note the reason.")}
     return {}
 

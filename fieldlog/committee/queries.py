@@ -39,3 +39,20 @@ def log_counts(account_ids: list[int], first: date, last: date) -> dict[int, int
         .group_by(Log.account_id)
     ).all()
     return dict(rows)
+
+
+def rejoinable_term_ids(terms: list[Membership], org_id: int, today: date) -> set[int]:
+    """Of the loaded ``terms``, the last one of each former member who may re-join:
+
+    at home in ``org_id``, and her last term there ended before ``today``.
+    """
+    last: dict[int, Membership] = {}
+    for term in sorted(terms, key=lambda t: t.joined_on):
+        last[term.account_id] = term
+    return {
+        term.id
+        for term in last.values()
+        if term.left_on is not None
+        and term.left_on < today
+        and term.account.organisation_id == org_id
+    }

@@ -1,19 +1,51 @@
-"""Committee pages for chairs: who is on it, and each member's logs (read only)."""
+"""Committee pages for chairs: who is on it, each member's logs (read only), and the
+membership changes a chair makes herself: adding a member, re-adding a former one and
+ending a term. The rules are those of the admin pages (``admin.service``, ``admin.terms``).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
-from fieldlog import access
+from fieldlog import access, labels
+from fieldlog.admin import queries as admin_queries
+from fieldlog.admin import service, terms
 from fieldlog.committee import bp, queries
+from fieldlog.committee.forms import LeaveForm, MembershipFields, NewMemberForm
 from fieldlog.committee.size import size_note
 from fieldlog.extensions import db
 from fieldlog.logs.queries import filtered_logs
-from fieldlog.models import Account, Organisation
-from fieldlog.webutil import app_today, chair_required
+from fieldlog.logs.service import duty_by_code
+from fieldlog.models import Account, Membership, Organisation
+from fieldlog.periods import Period, parse_period
+from fieldlog.webutil import app_today, attempt, chair_required
+
+ONE_TIME_KEY = "committee_one_time_password"
+LABELS = {"join_labels": labels.JOIN_KIND, "leave_labels": labels.LEAVE_KIND}
+
+
+def _render(template: str, form: FlaskForm | None = None, **context: Any):
+    """A page, answered 422 when ``form`` carries errors."""
+    status = 422 if form is not None and form.errors else 200
+    return render_template(template, form=form, **LABELS, **context), status
 
 
 @bp.route("/")
@@ -30,19 +62,22 @@ def members(org_id: int):
     if not access.can_read_members(current_user, org):
         abort(403)
     today = app_today()
-    terms = queries.committee_terms(org.id, today, current_only=False)
-    counts = queries.log_counts([t.account_id for t in terms], date(today.year, 1, 1), today)
-    active = sum(1 for t in terms if t.active_on(today))
+    all_terms = queries.committee_terms(org.id, today, current_only=False)
+    counts = queries.log_counts([t.account_id for t in all_terms], date(today.year, 1, 1), today)
+    active = sum(1 for t in all_terms if t.active_on(today))
     note = size_note(org.kind, active, current_app.config["COMMITTEE_SIZE"])
-    return render_template(
+    return _render(
         "committee/members.html",
         org=org,
-        terms=terms,
+        terms=all_terms,
         counts=counts,
         today=today,
         chaired=sorted(access.chaired_org_ids(current_user)),
         active=active,
         size=note,
+        can_manage=access.can_manage_committee(current_user, org),
+        rejoin_ids=queries.rejoinable_term_ids(all_terms, org.id, today),
+        names={t.id: t.account.display_name for t in all_terms},
     )
 
 
@@ -52,8 +87,133 @@ def member_logs(account_id: int):
     member = db.get_or_404(Account, account_id)
     if not access.is_chair_of(current_user, member.organisation_id):
         abort(403)
-    query = filtered_logs(current_user, member.id)
+    duty, period = _log_filters()
+    query = filtered_logs(current_user, member.id, duty, period)
     page = db.paginate(query, per_page=current_app.config["LOGS_PER_PAGE"], error_out=False)
     return render_template(
-        "committee/member_logs.html", member=member, page=page, page_args=request.view_args
+        "committee/member_logs.html",
+        member=member,
+        page=page,
+        page_args=request.view_args,
+        duty=duty_by_code(duty) if duty else None,
+        period=period,
     )
+
+
+def _log_filters() -> tuple[str | None, Period | None]:
+    """``?duty=contact&period=2026H1`` from a review's or the grid's links; bad values ignored."""
+    duty = request.args.get("duty") or None
+    if duty is not None and duty_by_code(duty) is None:
+        duty = None
+    try:
+        period = parse_period(request.args.get("period") or "")
+    except ValueError:
+        period = None
+    return duty, period
+
+
+# Membership changes ----------------------------------------------------------------------
+
+
+def _managed_committee(org_id: int) -> Organisation:
+    org = db.get_or_404(Organisation, org_id)
+    if not access.can_manage_committee(current_user, org):
+        abort(403)
+    return org
+
+
+def _home_account(org: Organisation, account_id: int) -> Account:
+    """An account at home in ``org``; others are not hers to see (404)."""
+    account = db.get_or_404(Account, account_id)
+    if account.organisation_id != org.id:
+        abort(404)
+    return account
+
+
+def _with_replace_choices(form: MembershipFields, org_id: int, skip: int | None = None):
+    """Whom she may replace: this committee's current or recently ended terms."""
+    found = admin_queries.replaceable(current_user, org_id, app_today())
+    form.replaces_id.choices = [SelectChoice("", _("Nobody"))] + [
+        SelectChoice(str(t.id), _term_label(t)) for t in found if t.account_id != skip
+    ]
+    if request.method == "GET":
+        form.joined_on.data = app_today()
+    return form
+
+
+def _term_label(term: Membership) -> str:
+    name = term.account.display_name
+    if term.left_on is None:
+        return name
+    return _("%(name)s (left %(d)s)", name=name, d=term.left_on.isoformat())
+
+
+def _back(org: Organisation, message: str):
+    flash(message, "success")
+    return redirect(url_for("committee.members", org_id=org.id))
+
+
+@bp.route("/<int:org_id>/members/new", methods=["GET", "POST"])
+@chair_required
+def new_member(org_id: int):
+    org = _managed_committee(org_id)
+    form = _with_replace_choices(NewMemberForm(), org.id)
+    if form.validate_on_submit():
+        data = form.to_input(org.id)
+        change = partial(service.create_member_account, current_user, org, data, app_today())
+        ok, result = attempt(form, change)
+        if ok:
+            db.session.commit()
+            return _show_once(org, *result)
+    return _render("committee/member_form.html", form, org=org)
+
+
+def _show_once(org: Organisation, account: Account, password: str):
+    """Keep the one-time password for exactly one showing on the next page."""
+    session[ONE_TIME_KEY] = {"account_id": account.id, "password": password}
+    flash(_("%(name)s is now a member of the committee.", name=account.display_name), "success")
+    return redirect(url_for("committee.one_time_password", org_id=org.id, account_id=account.id))
+
+
+@bp.route("/<int:org_id>/members/<int:account_id>/password")
+@chair_required
+def one_time_password(org_id: int, account_id: int):
+    org = _managed_committee(org_id)
+    account = _home_account(org, account_id)
+    kept = session.get(ONE_TIME_KEY) or {}
+    password = None
+    if kept.get("account_id") == account.id:
+        password = session.pop(ONE_TIME_KEY)["password"]
+    g.no_store = True
+    return _render("committee/password.html", org=org, account=account, password=password)
+
+
+@bp.route("/<int:org_id>/members/<int:account_id>/rejoin", methods=["GET", "POST"])
+@chair_required
+def rejoin(org_id: int, account_id: int):
+    org = _managed_committee(org_id)
+    account = _home_account(org, account_id)
+    form = _with_replace_choices(MembershipFields(), org.id, skip=account.id)
+    if form.validate_on_submit():
+        data = form.membership_input()
+        change = partial(terms.add_membership, current_user, account, data, app_today())
+        if attempt(form, change)[0]:
+            db.session.commit()
+            return _back(org, _("%(name)s is again a member.", name=account.display_name))
+    return _render("committee/rejoin.html", form, org=org, account=account)
+
+
+@bp.route("/<int:org_id>/terms/<int:term_id>/end", methods=["GET", "POST"])
+@chair_required
+def end_term(org_id: int, term_id: int):
+    org = _managed_committee(org_id)
+    term = db.get_or_404(Membership, term_id)
+    if term.organisation_id != org.id:
+        abort(404)
+    form = LeaveForm(left_on=app_today()) if request.method == "GET" else LeaveForm()
+    if form.validate_on_submit():
+        change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())
+        if attempt(form, change)[0]:
+            db.session.commit()
+            return _back(org, _("Membership ended. Her account and logs are kept."))
+    return _render("committee/end_term.html", form, org=org, term=term)

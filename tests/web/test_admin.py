@@ -483,6 +483,7 @@ def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, ma
         ({"left_on": "TOMORROW"}, "The date cannot be in the future."),
         ({"leave_kind": ""}, "Please choose why she left."),
         ({"leave_kind": "advised", "reason": ""}, "Please note the reason."),
+        ({"leave_kind": "self_exit", "reason": ""}, "Please note the reason."),
         ({"reason": "x" * 201}, "Use at most 200 characters."),
     ],
 )

@@ -1,0 +1,47 @@
+"""Forms for a chair's membership changes: syntax only; the rules are in ``admin.service``
+and ``admin.terms``, shared with the admin pages (joining and leaving reuse their forms).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TelField
+from wtforms.validators import Length
+
+from fieldlog.admin.forms import LeaveForm, MembershipFields
+from fieldlog.admin.service import AccountInput
+
+__all__ = ["LeaveForm", "MembershipFields", "NewMemberForm"]
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def _text(data: str | None) -> str:
+    return (data or "").strip()
+
+
+class NewMemberForm(MembershipFields):
+    """A new member of the chair's committee: her account and how she joined."""
+
+    display_name = StringField(_l("Name"), validators=[_max(40)])
+    username = StringField(
+        _l("Login name or phone number"),
+        validators=[_max(64)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    phone = TelField(
+        _l("Phone (optional)"),
+        validators=[_max(20)],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+    def to_input(self, org_id: int) -> AccountInput:
+        return AccountInput(
+            display_name=_text(self.display_name.data),
+            username=_text(self.username.data),
+            organisation_id=org_id,
+            membership=self.membership_input(),
+            phone=_text(self.phone.data) or None,
+        )
