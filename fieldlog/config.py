@@ -44,6 +44,18 @@ class DefaultConfig:
         "street": (25, None, None, None),
     }
 
+    # How a review result is computed from the ratings (see fieldlog.grading). Copied into
+    # each review round when it opens, so changing it does not change past results.
+    REVIEW_RULE = {
+        "method": "most_votes",
+        "ties": "lower",
+        "weights": {"representative": 1, "member": 1},
+    }
+    # Exit flags: this many committee meetings missed in a row without excuse, or the annual
+    # result "unqualified" this many years running.
+    EXIT_MISSED_MEETINGS = 3
+    EXIT_UNQUALIFIED_YEARS = 2
+
     LOGS_PER_PAGE = 30
     # Largest number of women one entry may report reaching.
     MAX_WOMEN_PER_LOG = 5000

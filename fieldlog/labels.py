@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from fieldlog.obligations import Status
 from fieldlog.vocab import (
     AttendanceStatus,
+    Grade,
     HelpTarget,
     JoinKind,
     LeaveKind,
@@ -15,6 +16,9 @@ from fieldlog.vocab import (
     Method,
     OrgKind,
     ProposalStatus,
+    RaterGroup,
+    RatingMode,
+    ReviewStatus,
     Role,
 )
 
@@ -73,6 +77,24 @@ ATTENDANCE = {
     AttendanceStatus.PRESENT: _l("Present"),
     AttendanceStatus.EXCUSED: _l("On leave"),
     AttendanceStatus.ABSENT: _l("Absent"),
+}
+GRADE = {
+    Grade.EXCELLENT: _l("Excellent"),
+    Grade.QUALIFIED: _l("Qualified"),
+    Grade.BASIC: _l("Basically qualified"),
+    Grade.UNQUALIFIED: _l("Unqualified"),
+}
+RATER_GROUP = {
+    RaterGroup.REPRESENTATIVE: _l("Women representatives"),
+    RaterGroup.MEMBER: _l("Committee members"),
+}
+RATING_MODE = {
+    RatingMode.COUNTS: _l("Votes per grade"),
+    RatingMode.PER_RATER: _l("One line per rater"),
+}
+REVIEW_STATUS = {
+    ReviewStatus.OPEN: _l("Open"),
+    ReviewStatus.CLOSED: _l("Closed"),
 }
 STATUS = {
     Status.DONE: _l("Done"),

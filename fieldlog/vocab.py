@@ -61,6 +61,41 @@ class AttendanceStatus(StrEnum):
     ABSENT = "absent"  # absent without an excuse
 
 
+class ReviewStatus(StrEnum):
+    """A duty-report review round: open (figures refresh, reports and ratings change) or closed."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Grade(StrEnum):
+    """A rating in the duty-report review, best first."""
+
+    EXCELLENT = "excellent"  # 优秀
+    QUALIFIED = "qualified"  # 合格
+    BASIC = "basic"  # 基本合格
+    UNQUALIFIED = "unqualified"  # 不合格
+
+    @property
+    def rank(self) -> int:
+        """0 for the best grade, 3 for the worst."""
+        return list(Grade).index(self)
+
+
+class RaterGroup(StrEnum):
+    """Who rated: the women representatives (妇女代表) or the other committee members."""
+
+    REPRESENTATIVE = "representative"
+    MEMBER = "member"
+
+
+class RatingMode(StrEnum):
+    """How the chair enters ratings: counts per grade, or one line per rater."""
+
+    COUNTS = "counts"
+    PER_RATER = "per_rater"
+
+
 class Method(StrEnum):
     """How a piece of work was done."""
 
@@ -107,3 +142,9 @@ class AuditAction(StrEnum):
     END_MEMBERSHIP = "end_membership"
     GRANT = "grant"
     REVOKE = "revoke"
+    OPEN = "open"
+    REFRESH = "refresh"
+    SUBMIT = "submit"
+    RATE = "rate"
+    OVERRIDE = "override"
+    CLOSE = "close"

@@ -72,9 +72,9 @@ def _languages() -> tuple[str, ...]:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint."""
-    from fieldlog import admin, api, auth, committee, logs, meetings, tracker
+    from fieldlog import admin, api, auth, committee, logs, meetings, review, tracker
 
-    for module in (auth, logs, committee, tracker, meetings, admin, api):
+    for module in (auth, logs, committee, tracker, meetings, review, admin, api):
         app.register_blueprint(module.bp)
 
 

@@ -9,4 +9,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from fieldlog.api import errors, views  # noqa: E402, F401 - registers handlers and routes
 
 errors.register(bp)
-from fieldlog.api import tracker  # noqa: E402, F401, I001 - tracker routes
+from fieldlog.api import review, tracker  # noqa: E402, F401, I001 - review and tracker routes

@@ -6,6 +6,7 @@ from fieldlog.models.audit import AuditEntry
 from fieldlog.models.duty import DutyType, Excusal, Log
 from fieldlog.models.meeting import Attendance, Meeting
 from fieldlog.models.organisation import Organisation, RoleGrant
+from fieldlog.models.review import ReviewEntry, ReviewRating, ReviewRound
 
 __all__ = [
     "Account",
@@ -18,6 +19,9 @@ __all__ = [
     "Meeting",
     "Membership",
     "Organisation",
+    "ReviewEntry",
+    "ReviewRating",
+    "ReviewRound",
     "RoleGrant",
     "UTCDateTime",
 ]

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE = ["fieldlog.periods", "fieldlog.obligations", "fieldlog.vocab", "fieldlog.catalogue"]
+PURE = [
+    "fieldlog.periods",
+    "fieldlog.obligations",
+    "fieldlog.vocab",
+    "fieldlog.catalogue",
+    "fieldlog.grading",
+]
 
 # Prints the modules that importing the given ones added, other than stdlib and fieldlog's own.
 PROBE = """

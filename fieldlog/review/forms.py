@@ -1,0 +1,182 @@
+"""Review forms: open a round, her report, the ratings of one member, the chair's override.
+
+Forms check syntax; ``review.service`` checks the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from fieldlog import labels
+from fieldlog.models import ReviewEntry
+from fieldlog.periods import Period
+from fieldlog.review.service import MAX_RATER, MAX_REASON, MAX_REPORT, MAX_VOTES, RatingLine
+from fieldlog.vocab import Grade, RaterGroup, RatingMode
+
+EXTRA_ROWS = 4
+MAX_ROWS = 200
+
+
+class OpenRoundForm(FlaskForm):
+    """Choose the half-year to review."""
+
+    half = SelectField(_l("Half-year"), validate_choice=False)
+
+    def offer(self, halves: Sequence[Period], taken: set[str], locale: str) -> None:
+        self.half.choices = [
+            SelectChoice(h.code, h.label(locale)) for h in halves if h.code not in taken
+        ]
+
+
+class ReportForm(FlaskForm):
+    """Her report; ``submit`` tells save from submit."""
+
+    body = TextAreaField(
+        _l("Your report"),
+        validators=[Optional(), Length(max=MAX_REPORT)],
+        render_kw={"rows": 16, "maxlength": MAX_REPORT},
+    )
+
+
+def count_field(group: str, grade: str) -> str:
+    """Name of the field holding one group's votes for one grade."""
+    return f"{group}_{grade}"
+
+
+def rater_fields(index: int) -> tuple[str, str, str]:
+    """Names of the fields of one per-rater line: rater, group, grade."""
+    return f"r{index}_rater", f"r{index}_group", f"r{index}_grade"
+
+
+class RatingForm(FlaskForm):
+    """The fixed part; ``rating_form`` adds the count fields and the per-rater lines."""
+
+    mode = RadioField(_l("How you enter the ratings"), validate_choice=False)
+    rows: int
+
+    def count_grid(self) -> list[tuple[str, list[tuple[str, IntegerField]]]]:
+        """[(group, [(grade, field), ...]), ...] for the counts table."""
+        return [
+            (g.value, [(gr.value, self[count_field(g.value, gr.value)]) for gr in Grade])
+            for g in RaterGroup
+        ]
+
+    def rater_lines(self) -> list[tuple[StringField, SelectField, SelectField]]:
+        return [tuple(self[name] for name in rater_fields(i)) for i in range(self.rows)]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.mode.data == RatingMode.PER_RATER:
+            for rater, _group, grade in self.rater_lines():
+                named, graded = bool((rater.data or "").strip()), bool(grade.data)
+                if named and not graded:
+                    grade.errors = [*grade.errors, _l("Choose the grade this rater gave.")]
+                    ok = False
+                elif graded and not named:
+                    rater.errors = [*rater.errors, _l("Enter who gave this rating.")]
+                    ok = False
+        return ok
+
+    def to_lines(self) -> list[RatingLine]:
+        if self.mode.data == RatingMode.PER_RATER:
+            return [
+                RatingLine(group.data, grade.data, 1, rater.data)
+                for rater, group, grade in self.rater_lines()
+                if (rater.data or "").strip() and grade.data
+            ]
+        return [
+            RatingLine(group, grade, field.data or 0)
+            for group, row in self.count_grid()
+            for grade, field in row
+        ]
+
+
+def rating_form(entry: ReviewEntry, rows: int | None = None, **kwargs) -> RatingForm:
+    """The ratings form for one member, prefilled from her saved ratings."""
+    saved = entry.ratings
+    per_rater = entry.rating_mode == RatingMode.PER_RATER
+    lines = [r for r in saved if per_rater]
+    rows = max(rows or 0, len(lines) + EXTRA_ROWS)
+    rows = min(rows, MAX_ROWS)
+    counts = {} if per_rater else {(r.rater_group, r.grade): r.votes for r in saved}
+
+    class _Form(RatingForm):
+        pass
+
+    for group in RaterGroup:
+        for grade in Grade:
+            setattr(
+                _Form,
+                count_field(group.value, grade.value),
+                IntegerField(
+                    labels.GRADE[grade],
+                    default=counts.get((group.value, grade.value), 0),
+                    validators=[Optional(), NumberRange(0, MAX_VOTES)],
+                    render_kw={"inputmode": "numeric", "min": 0, "max": MAX_VOTES},
+                ),
+            )
+    grade_choices = [SelectChoice("", "—"), *labels.choices(labels.GRADE)]
+    for i in range(rows):
+        line = lines[i] if i < len(lines) else None
+        name_f, group_f, grade_f = rater_fields(i)
+        setattr(
+            _Form,
+            name_f,
+            StringField(
+                _l("Rater"),
+                default=line.rater if line else None,
+                validators=[Optional(), Length(max=MAX_RATER)],
+                render_kw={"maxlength": MAX_RATER, "autocomplete": "off"},
+            ),
+        )
+        setattr(
+            _Form,
+            group_f,
+            SelectField(
+                _l("Group"),
+                choices=labels.choices(labels.RATER_GROUP),
+                default=line.rater_group if line else RaterGroup.REPRESENTATIVE.value,
+            ),
+        )
+        setattr(
+            _Form,
+            grade_f,
+            SelectField(
+                _l("Grade"),
+                choices=grade_choices,
+                default=line.grade if line else "",
+            ),
+        )
+    form = _Form(mode=entry.rating_mode, **kwargs)
+    form.rows = rows
+    form.mode.choices = labels.choices(labels.RATING_MODE)
+    return form
+
+
+class OverrideForm(FlaskForm):
+    """The chair's own result, with the reason."""
+
+    grade = SelectField(_l("Result"), validate_choice=False)
+    reason = StringField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=MAX_REASON)],
+        render_kw={"maxlength": MAX_REASON, "autocomplete": "off"},
+    )
+
+    def offer(self) -> None:
+        self.grade.choices = [
+            SelectChoice("", _l("No change: the result of the ratings")),
+            *labels.choices(labels.GRADE),
+        ]

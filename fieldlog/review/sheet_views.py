@@ -1,0 +1,35 @@
+"""The printable review sheet (PDF) of a round, for the chair to take to the meeting."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, g, render_template
+from flask_login import current_user
+
+from fieldlog import access
+from fieldlog.review import bp, queries
+from fieldlog.review.sheet import SheetUnavailable, content_disposition, render_sheet
+from fieldlog.webutil import chair_required, current_locale
+
+
+@bp.route("/<int:round_id>/sheet.pdf")
+@chair_required
+def sheet(round_id: int):
+    round_ = queries.round_with_entries(round_id)
+    if round_ is None:
+        abort(404)
+    if not access.is_chair_of(current_user, round_.organisation_id):
+        abort(403)
+    try:
+        pdf = render_sheet(round_, current_locale())
+    except SheetUnavailable as error:
+        current_app.logger.error(
+            "review sheet %s not drawn: %s", round_id, error.__cause__ or error
+        )
+        page = render_template("review/sheet_unavailable.html", round=round_, message=error.message)
+        return page, error.status
+    g.no_store = True  # members' figures and results: not for shared caches
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": content_disposition(round_)},
+    )
