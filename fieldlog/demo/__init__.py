@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fieldlog.auth.passwords import hash_password
-from fieldlog.demo import people
+from fieldlog.demo import people, reviews
 from fieldlog.demo.generate import Member, MemberLogs
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Membership, Organisation, RoleGrant
@@ -70,6 +70,7 @@ def load(password: str, today: date) -> None:
     db.session.add_all(logs)
     db.session.flush()
     _add_excusals(orgs[EXCUSING_ORG], today)
+    reviews.load(orgs, today)
 
 
 def _add_excusals(org: Organisation, today: date) -> None:
