@@ -207,3 +207,32 @@ def test_load_is_deterministic_and_sane_on_any_day(ctx, today):
 def test_logins_lists_nothing_from_a_database_without_the_demo(ctx, world):
     assert not demo.is_empty()
     assert demo.logins() == []
+
+
+def test_demo_reviews_feed_the_exit_and_excellence_lists(app, client, auth, loaded):
+    year = _today(app).year
+    auth.login(_login_of(loaded, "管理员"), "demo1234")
+    flags = client.get("/review/exit-flags").get_data(as_text=True)
+    assert "赵凤英" in flags and "连续无故缺席 3 次会议" in flags  # 桃源村: three meetings
+    assert "宋桂香" in flags and f"{year - 2}、{year - 1}" in flags  # 石桥村: two years
+    excellent = client.get(f"/review/excellent?year={year - 1}").get_data(as_text=True)
+    for village in ("桃源村", "石桥村", "新华社区"):
+        assert village in excellent
+    assert "优秀" in excellent
+
+
+def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, auth, loaded):
+    with app.app_context():
+        org = db.session.scalars(select(Organisation).filter_by(name="桃源村")).one()
+        chair = db.session.scalars(
+            select(Account).join(RoleGrant).where(
+                RoleGrant.organisation_id == org.id, RoleGrant.role == Role.CHAIR
+            )
+        ).one()
+        username = chair.username
+    auth.login(username, "demo1234")
+    page = client.get(f"/review/committee/{org.id}").get_data(as_text=True)
+    half = period_of(_today(app), Cadence.HALF)
+    first_half = half if half.index == 1 else half.previous()
+    assert f'value="{first_half.code}"' in page  # not opened yet: hers to run
+    assert f"{_today(app).year - 1}年下半年" in page  # last year's closed review

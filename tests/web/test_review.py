@@ -379,3 +379,59 @@ def test_member_sees_her_result_only_after_closing(app, client, auth, world):
     assert "不合格" in listing
     report = client.get(f"/review/{round_id}/report").get_data(as_text=True)
     assert "不合格" in report and "优秀" not in report  # her colleague's rating stays hidden
+
+
+def test_round_page_queries_do_not_grow_with_members(app, client, auth, world, make_member, count_queries):
+    auth.login("chair")
+    _open(client, world, "2026H2")
+    round_id = _round(app).id
+    url = f"/review/{round_id}"
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        make_member(world["village_a"])
+    _html, hidden = open_form(client, url)
+    client.post(f"/review/{round_id}/refresh", data=hidden)
+    with count_queries() as many:
+        page = client.get(url)
+    assert page.get_data(as_text=True).count('class="review-row"') == 8
+    assert many.count == few.count
+
+
+def test_figures_link_to_the_logs_behind_them(app, client, auth, world, logs, make_log):
+    make_log(world["member"], "talk", date(2026, 8, 2), topic="家庭教育", women_count=4)
+    auth.login("chair")
+    _open(client, world)
+    round_id, member_id = _round(app).id, world["member"].id
+    html = client.get(f"/review/{round_id}/members/{member_id}").get_data(as_text=True)
+    link = f"/committee/members/{member_id}/logs?duty=talk&amp;period=2026H1"
+    assert link in html
+    logs_page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "反家暴法" in logs_page and "家庭教育" not in logs_page  # only H1's talks
+    assert "一次宣讲" in logs_page and "2026年上半年" in logs_page
+
+
+def test_home_asks_for_her_report_until_she_submits(app, client, auth, world):
+    auth.login("chair")
+    _open(client, world)
+    round_id = _round(app).id
+    auth.logout()
+    auth.login("member")
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/review/{round_id}/report"' in home and "请填写并提交您的述职报告" in home
+    _html, hidden = open_form(client, f"/review/{round_id}/report")
+    client.post(f"/review/{round_id}/report", data={**hidden, "body": "好", "action": "submit"})
+    assert "请填写并提交您的述职报告" not in client.get("/").get_data(as_text=True)
+    assert len(_audit(app, "submit")) == 1
+
+
+def test_review_pages_in_english(app, client, auth, world, logs):
+    auth.login("chair")
+    client.post("/auth/locale", data={"csrf_token": open_form(client, "/")[1]["csrf_token"], "locale": "en"})
+    page = _open(client, world)
+    round_id = _round(app).id
+    html = client.get(f"/review/{round_id}").get_data(as_text=True)
+    assert "Review 2026 H1" in html and "Not rated" in html
+    member = client.get(f"/review/{round_id}/members/{world['member'].id}").get_data(as_text=True)
+    assert "Votes per grade" in member and "Excellent" in member
+    assert page.status_code == 302

@@ -25,7 +25,7 @@ def _round(app, org, half, results, status="closed", completion=None):
             status=status,
             rule={},
             figures_as_of=date(2026, 1, 5),
-            opened_by_id=1,
+            opened_by_id=next(iter(results)).id,
         )
         for account, grade in results.items():
             totals = {
