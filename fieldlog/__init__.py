@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldlog.config import DefaultConfig
+from fieldlog.grading import RuleError, check_rule
 
 if TYPE_CHECKING:  # Flask is imported inside create_app so the pure modules stay Flask-free.
     from flask import Flask
@@ -54,6 +55,11 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    # A wrong review rule stops the start with its reason, not a review page later.
+    try:
+        app.config["REVIEW_RULE"] = check_rule(app.config["REVIEW_RULE"])
+    except RuleError as error:
+        raise RuntimeError(f"REVIEW_RULE in the configuration: {error}") from error
 
 
 def _normalise_db_url(url: str) -> str:

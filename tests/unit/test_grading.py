@@ -55,3 +55,13 @@ def test_no_votes_no_grade():
 def test_bad_rules_are_refused(rule):
     with pytest.raises(RuleError):
         check_rule(rule)
+
+
+def test_a_wrong_rule_in_configuration_stops_the_start(tmp_path):
+    from fieldlog import create_app
+
+    config = {"TESTING": True, "SECRET_KEY": "x", "REVIEW_RULE": {"ties": "coin"}}
+    with pytest.raises(RuntimeError, match="REVIEW_RULE.*coin"):
+        create_app(config, instance_path=str(tmp_path))
+    app = create_app({**config, "REVIEW_RULE": {"ties": "higher"}}, instance_path=str(tmp_path))
+    assert app.config["REVIEW_RULE"]["method"] == "most_votes"
