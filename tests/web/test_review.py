@@ -381,7 +381,9 @@ def test_member_sees_her_result_only_after_closing(app, client, auth, world):
     assert "不合格" in report and "优秀" not in report  # her colleague's rating stays hidden
 
 
-def test_round_page_queries_do_not_grow_with_members(app, client, auth, world, make_member, count_queries):
+def test_round_page_queries_do_not_grow_with_members(
+    app, client, auth, world, make_member, count_queries
+):
     auth.login("chair")
     _open(client, world, "2026H2")
     round_id = _round(app).id
@@ -427,7 +429,9 @@ def test_home_asks_for_her_report_until_she_submits(app, client, auth, world):
 
 def test_review_pages_in_english(app, client, auth, world, logs):
     auth.login("chair")
-    client.post("/auth/locale", data={"csrf_token": open_form(client, "/")[1]["csrf_token"], "locale": "en"})
+    client.post(
+        "/auth/locale", data={"csrf_token": open_form(client, "/")[1]["csrf_token"], "locale": "en"}
+    )
     page = _open(client, world)
     round_id = _round(app).id
     html = client.get(f"/review/{round_id}").get_data(as_text=True)
