@@ -225,9 +225,9 @@ def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, aut
     with app.app_context():
         org = db.session.scalars(select(Organisation).filter_by(name="桃源村")).one()
         chair = db.session.scalars(
-            select(Account).join(RoleGrant).where(
-                RoleGrant.organisation_id == org.id, RoleGrant.role == Role.CHAIR
-            )
+            select(Account)
+            .join(RoleGrant)
+            .where(RoleGrant.organisation_id == org.id, RoleGrant.role == Role.CHAIR)
         ).one()
         username = chair.username
     auth.login(username, "demo1234")
