@@ -3,6 +3,7 @@
 from fieldlog.database import Base, UTCDateTime
 from fieldlog.models.account import Account, Membership
 from fieldlog.models.audit import AuditEntry
+from fieldlog.models.book import Photo, RecordBook
 from fieldlog.models.duty import DutyType, Excusal, Log
 from fieldlog.models.meeting import Attendance, Meeting
 from fieldlog.models.organisation import Organisation, RoleGrant
@@ -19,6 +20,8 @@ __all__ = [
     "Meeting",
     "Membership",
     "Organisation",
+    "Photo",
+    "RecordBook",
     "ReviewEntry",
     "ReviewRating",
     "ReviewRound",
