@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fieldlog.demo import content
 from fieldlog.demo.people import PersonSpec, Profile
 from fieldlog.models import DutyType, Log
-from fieldlog.periods import Cadence, Period, period_of, periods_of_year
+from fieldlog.periods import Cadence, Period, periods_of_year
 from fieldlog.timeutil import now_utc
 
 # Order matters: surveys come before proposals so a proposal can follow its survey.
@@ -55,8 +55,9 @@ class Planned:
 
 
 def window_start(today: date) -> date:
-    """First day of the quarter a year back: the demo covers from there to ``today``."""
-    return period_of(today - timedelta(days=365), Cadence.QUARTER).start
+    """1 January two years back: the demo covers the committees' whole term so far (they were
+    elected in the spring of that year), so past reviews have the logs behind their figures."""
+    return date(today.year - 2, 1, 1)
 
 
 def periods_between(cadence: Cadence, first: date, last: date) -> list[Period]:

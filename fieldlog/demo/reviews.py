@@ -122,16 +122,16 @@ def _attendance(
     return AttendanceStatus.PRESENT, None
 
 
-def _target(profile: str, rng: random.Random) -> Grade:
-    if profile == Profile.SHOWCASE:
-        return Grade.EXCELLENT
+def _target(profile: str, completion: int | None, rng: random.Random) -> Grade:
+    """The grade the meeting leans to: from her completion, tempered by who she is."""
     if profile == Profile.IDLE:
         return Grade.UNQUALIFIED
-    if profile == Profile.BEHIND:
-        return Grade.BASIC if rng.random() < 0.7 else Grade.QUALIFIED
-    if profile == Profile.LATE:
+    done = completion or 0
+    if done >= 88 and (profile == Profile.SHOWCASE or rng.random() < 0.5):
+        return Grade.EXCELLENT
+    if done >= 75:
         return Grade.QUALIFIED
-    return Grade.EXCELLENT if rng.random() < 0.35 else Grade.QUALIFIED
+    return Grade.BASIC  # behind, but not idle: 基本合格
 
 
 def _votes(target: Grade, total: int, rng: random.Random) -> dict[Grade, int]:
@@ -168,7 +168,7 @@ def _review(
             body = draft.build_draft(entry, "zh_Hans_CN")
             entry.report_body = body + "继续做好联系服务妇女工作，带头参加志愿服务。"
             entry.report_saved_at = entry.report_submitted_at = closing - timedelta(days=3)
-        target = _target(profile, rng)
+        target = _target(profile, entry.figures.get("completion"), rng)
         reps = _votes(target, rng.randint(15, 25), rng)
         peers = _votes(target, max(1, len(loaded.entries) - 1), rng)
         lines = [

@@ -6,6 +6,7 @@ Forms check syntax; ``review.service`` checks the rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,10 +35,13 @@ class OpenRoundForm(FlaskForm):
 
     half = SelectField(_l("Half-year"), validate_choice=False)
 
-    def offer(self, halves: Sequence[Period], taken: set[str], locale: str) -> None:
-        self.half.choices = [
-            SelectChoice(h.code, h.label(locale)) for h in halves if h.code not in taken
-        ]
+    def offer(self, halves: Sequence[Period], taken: set[str], locale: str, today: date) -> None:
+        """The halves not reviewed yet; the latest that has ended comes preselected."""
+        free = [h for h in halves if h.code not in taken]
+        self.half.choices = [SelectChoice(h.code, h.label(locale)) for h in free]
+        ended = [h for h in free if h.end < today]
+        if self.half.data is None and ended:
+            self.half.data = ended[0].code
 
 
 class ReportForm(FlaskForm):

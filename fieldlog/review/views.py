@@ -17,6 +17,7 @@ from fieldlog.tracker.queries import active_duties
 from fieldlog.vocab import RatingMode
 from fieldlog.webutil import CsrfForm, app_today, attempt, chair_required, current_locale
 
+MORE_ROWS = 6
 LABELS = {
     "grade_labels": labels.GRADE,
     "group_labels": labels.RATER_GROUP,
@@ -76,7 +77,8 @@ def index():
 
 def _open_form(org: Organisation, rounds: list[ReviewRound]) -> OpenRoundForm:
     form = OpenRoundForm()
-    form.offer(service.half_choices(app_today()), {r.half for r in rounds}, current_locale())
+    today = app_today()
+    form.offer(service.half_choices(today), {r.half for r in rounds}, current_locale(), today)
     return form
 
 
@@ -194,7 +196,10 @@ def member(round_id: int, account_id: int):
 @chair_required
 def rate(round_id: int, account_id: int):
     entry = _chaired_entry(round_id, account_id)
-    form = rating_form(entry, request.form.get("rows", type=int))
+    rows = request.form.get("rows", type=int)
+    if request.form.get("more"):  # more rater lines: the page again, what she typed kept
+        return _member_page(entry, rating=rating_form(entry, (rows or 0) + MORE_ROWS))
+    form = rating_form(entry, rows)
     if form.validate_on_submit():
         call = lambda: service.rate(current_user, entry, form.mode.data, form.to_lines())  # noqa: E731
         if attempt(form, call)[0]:

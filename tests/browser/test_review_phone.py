@@ -50,6 +50,7 @@ def _open_round(chair, base: str, half_code: str, half_label: str) -> str:
     chair.click("a.button:has-text('述职评议')")
     chair.wait_for_url("**/review/committee/*")
     _fits(chair, "review committee")
+    _shoot(chair, "committee")
     assert chair.locator(f"select#half option[value='{half_code}']").inner_text() == half_label
     chair.select_option("select#half", half_code)
     chair.click("button.primary:has-text('发起评议')")
@@ -84,6 +85,7 @@ def _member_writes_report(browser, base: str, username: str, half_label: str) ->
         member.goto(f"{base}/review/mine")
         assert "已提交述职报告" in member.locator(".round-row").first.inner_text()
         _fits(member, "my reviews")
+        _shoot(member, "mine")
     finally:
         context.close()
 
@@ -146,6 +148,28 @@ def _rate_per_rater_and_override(chair, round_url: str, name: str) -> None:
     assert chair.locator("#result .review-result").inner_text().strip() == "优秀"
     assert "带头组织防汛志愿服务" in chair.locator("#result .hint").inner_text()
     _fits(chair, "member page overridden")
+    _shoot(chair, "member-overridden")
+    _in_english(chair)
+
+
+def _in_english(page) -> None:
+    """The same page through the footer's language switch, then back to Chinese."""
+    page.click(".lang-switch button")
+    page.wait_for_load_state()
+    try:
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("#ratings h2").inner_text() == "Ratings"
+        assert page.locator("label.choice:has(input[value=per_rater])").inner_text() == (
+            "One line per rater"
+        )
+        page.click("label.choice:has(input[value=counts])")
+        assert "Women representatives" in page.locator(".rating-table").inner_text()
+        _fits(page, "member page in English")
+        _shoot(page, "member-en")
+    finally:
+        page.click(".lang-switch button")  # back to Chinese: the choice is kept on the account
+        page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang").startswith("zh")
 
 
 def _fetch_sheet(chair, round_url: str) -> str | None:
@@ -182,7 +206,10 @@ def _close(chair, round_url: str, someone: str) -> None:
     assert chair.locator("main input:not([type=hidden]):enabled, main select:enabled").count() == 0
     assert chair.locator("main button[type=submit]").count() == 0
     assert chair.locator("#override").count() == 0
+    assert chair.locator(".rating-raters").count() == 0  # rated by counts: only the counts show
+    assert chair.input_value("input[name=representative_excellent]") == "8"
     _fits(chair, "closed member page")
+    _shoot(chair, "member-closed")
 
 
 def test_chair_runs_a_mid_year_review_on_a_phone(browser, phone, live_demo):
@@ -205,6 +232,9 @@ def test_chair_runs_a_mid_year_review_on_a_phone(browser, phone, live_demo):
 
     chair.goto(round_url)
     assert "已提交述职报告" in _row(chair, MEMBER).inner_text()
+    _row(chair, MEMBER).locator("a").click()
+    chair.click(".report-details summary")
+    assert "下半年继续做好宣讲。" in chair.locator(".report-details .report-text").inner_text()
     _rate_by_counts(chair, round_url, MEMBER)
     chair.goto(round_url)
     assert "优秀" in _row(chair, MEMBER).locator(".review-grade").inner_text()
@@ -243,27 +273,3 @@ def test_exit_flags_and_excellent_lists_on_a_phone(phone, live_demo):
     assert phone.locator(".candidate-row.grade-excellent").count() >= 1
     _fits(phone, "excellent list")
     _shoot(phone, "excellent")
-
-
-def test_review_pages_read_in_english(phone, live_demo):
-    login(phone, live_demo.url, _username(live_demo, CHAIR))
-    phone.goto(f"{live_demo.url}/review/")
-    phone.locator(".round-row a").first.click()
-    phone.wait_for_url("**/review/*")
-    phone.locator(".review-row a").first.click()
-    phone.wait_for_url("**/members/*")
-    phone.click(".lang-switch button")  # the footer's language switch
-    phone.wait_for_load_state()
-    try:
-        assert phone.locator("html").get_attribute("lang") == "en"
-        assert phone.locator("#ratings h2").inner_text() == "Ratings"
-        assert "Women representatives" in phone.locator(".rating-table").inner_text()
-        _fits(phone, "member page in English")
-        _shoot(phone, "member-en")
-        phone.locator(".crumbs a").click()
-        assert "Reports submitted" in phone.locator("main").inner_text()
-        _fits(phone, "round page in English")
-        _shoot(phone, "round-en")
-    finally:
-        phone.click(".lang-switch button")  # back to Chinese: the choice is kept on the account
-        phone.wait_for_load_state()

@@ -439,3 +439,26 @@ def test_review_pages_in_english(app, client, auth, world, logs):
     member = client.get(f"/review/{round_id}/members/{world['member'].id}").get_data(as_text=True)
     assert "Votes per grade" in member and "Excellent" in member
     assert page.status_code == 302
+
+
+def test_the_latest_ended_half_comes_preselected(app, client, auth, world):
+    auth.login("chair")
+    html = client.get(f"/review/committee/{world['village_a'].id}").get_data(as_text=True)
+    assert '<option selected value="2026H1">' in html
+    _open(client, world)
+    html = client.get(f"/review/committee/{world['village_a'].id}").get_data(as_text=True)
+    assert 'value="2026H1"' not in html and '<option selected value="2025H2">' in html
+
+
+def test_more_rater_lines_keep_what_she_typed(app, client, auth, world):
+    auth.login("chair")
+    _open(client, world)
+    round_id, member_id = _round(app).id, world["member"].id
+    url = f"/review/{round_id}/members/{member_id}"
+    _html, hidden = open_form(client, url)
+    data = {**hidden, "mode": "per_rater", "rows": "4", "r0_rater": "代表甲"}
+    page = client.post(url + "/ratings", data={**data, "r0_group": "representative", "more": "1"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'value="代表甲"' in html and 'name="r9_rater"' in html and 'name="r10_rater"' not in html
+    assert _entry(app, member_id).ratings == []  # nothing saved
