@@ -5,7 +5,7 @@ Inputs are plain values: duty specs, membership terms, the dates of her logs, to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -154,16 +154,22 @@ def year_obligations(
     today: date,
     rules: Rules = Rules(),  # noqa: B008
     excused: frozenset[tuple[str, Period]] = frozenset(),
-    completed: frozenset[tuple[str, Period]] = frozenset(),
+    completed: Collection[tuple[str, Period]] = frozenset(),
 ) -> dict[str, list[Obligation]]:
     """Every period of ``year`` for each duty, in order: ``{duty_code: [Obligation, ...]}``.
 
-    ``completed`` lists (duty, period) pairs done other than by logs (a submitted book).
+    ``completed`` lists (duty, period) pairs done other than by logs (a submitted book). As a
+    mapping to the day each was done, that day is its ``last_on``, and a day after the
+    period's end makes it late, as an entry made after the period would be.
     """
     tallies = _tally(entries, specs)
     for key in completed:
         tally = tallies.setdefault(key, _Tally())
         tally.count = max(tally.count, 1)
+        day = completed[key] if isinstance(completed, Mapping) else None
+        if day is not None:
+            tally.last_on = day
+            tally.late = int(day > key[1].end)
     result: dict[str, list[Obligation]] = {}
     for spec in specs:
         row = []

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fieldlog.auth.passwords import hash_password
-from fieldlog.demo import people, reviews
+from fieldlog.demo import books, people, reviews
 from fieldlog.demo.generate import Member, MemberLogs
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Membership, Organisation, RoleGrant
@@ -70,6 +70,7 @@ def load(password: str, today: date) -> None:
     db.session.add_all(logs)
     db.session.flush()
     _add_excusals(orgs[EXCUSING_ORG], today)
+    books.load(orgs, today)  # before the reviews: their year-end figures count the books
     reviews.load(orgs, today)
 
 

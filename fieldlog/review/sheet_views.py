@@ -6,8 +6,9 @@ from flask import Response, abort, current_app, g, render_template
 from flask_login import current_user
 
 from fieldlog import access
+from fieldlog.pdf import PdfUnavailable
 from fieldlog.review import bp, queries
-from fieldlog.review.sheet import SheetUnavailable, content_disposition, render_sheet
+from fieldlog.review.sheet import content_disposition, render_sheet
 from fieldlog.webutil import chair_required, current_locale
 
 
@@ -21,7 +22,7 @@ def sheet(round_id: int):
         abort(403)
     try:
         pdf = render_sheet(round_, current_locale())
-    except SheetUnavailable as error:
+    except PdfUnavailable as error:
         current_app.logger.error(
             "review sheet %s not drawn: %s", round_id, error.__cause__ or error
         )

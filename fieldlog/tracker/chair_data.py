@@ -145,7 +145,8 @@ def _year_codes(year: int) -> list[str]:
 def overdue_of_year(org_id: int, year: int, today: date) -> list[MemberOverdue]:
     """Everything overdue in ``year`` on this committee, most overdue member first.
 
-    Four queries whatever the size: duties, members' terms, the year's logs, excusals.
+    Five queries whatever the size: duties, members' terms, the year's logs, excusals,
+    submitted record books.
     """
     duties = queries.active_duties()
     first, last = date(year, 1, 1), min(date(year, 12, 31), today)
@@ -166,6 +167,7 @@ def overdue_of_year(org_id: int, year: int, today: date) -> list[MemberOverdue]:
     for account_id, duty_id, period_code in queries.excused_keys(who, _year_codes(year)):
         if duty_id in code_of:
             excused[account_id].add((code_of[duty_id], parse_period(period_code)))
+    completed = service.books_completed(duties, who, year)
     specs, rules = duty_specs(duties), service.rules()
     result = []
     for member in members:
@@ -177,6 +179,7 @@ def overdue_of_year(org_id: int, year: int, today: date) -> list[MemberOverdue]:
             today,
             rules,
             frozenset(excused[member.account_id]),
+            completed.get(member.account_id, {}),
         )
         items = [o for row in year_rows.values() for o in row if o.status is Status.OVERDUE]
         if items:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from fieldlog.extensions import db
-from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation
+from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation, RecordBook
 from fieldlog.obligations import DutySpec, Term
 from fieldlog.periods import Cadence, Period, parse_period, period_of, periods_of_year
 
@@ -238,6 +238,31 @@ def excused_keys(
         .where(Excusal.period_code.in_(codes))
     ).all()
     return {tuple(r) for r in rows}
+
+
+def book_duty_ids(duties: Iterable[DutyType]) -> list[int]:
+    """The duties done by submitting the year's record book (the 一本记录)."""
+    return [d.id for d in duties if d.completed_by == "book"]
+
+
+def submitted_books(
+    account_ids: Iterable[int] | Select, years: Iterable[int], tz: str
+) -> dict[tuple[int, int], date]:
+    """``{(account_id, year): local day submitted}`` of record books submitted (and not
+    reopened since). One query for any number of members."""
+    years = sorted(set(years))
+    if not years:
+        return {}
+    ids = account_ids if isinstance(account_ids, Select) else list(account_ids)
+    rows = db.session.execute(
+        select(RecordBook.account_id, RecordBook.year, RecordBook.submitted_at).where(
+            RecordBook.account_id.in_(ids),
+            RecordBook.year.in_(years),
+            RecordBook.submitted_at.is_not(None),
+        )
+    ).all()
+    zone = ZoneInfo(tz)
+    return {(a, y): at.astimezone(zone).date() for a, y, at in rows}
 
 
 def parse_quarter(code: str | None, today: date) -> Period:

@@ -25,7 +25,7 @@ from fieldlog.obligations import (
 from fieldlog.periods import Cadence, Period, period_of, periods_of_year
 from fieldlog.tracker import queries
 from fieldlog.tracker.queries import duty_specs
-from fieldlog.tracker.service import _members_of_year, _members_query, duty_windows, rules
+from fieldlog.tracker.service import _members_of_year, _members_query, _tz, duty_windows, rules
 
 
 @dataclass(frozen=True)
@@ -156,11 +156,12 @@ class _Board:
     count reached the minimum), counted per group of members the rules treat alike."""
 
     def __init__(self, specs, windows, done, excused, today: date, rules: Rules) -> None:
+        # ``done`` holds who did each window: by logs, or by a submitted book for book duties.
         self.windows = [
             (
                 period,
                 specs[duty_id],
-                frozenset(done.get((duty_id, period.code), ()) if specs[duty_id].by_logs else ()),
+                frozenset(done.get((duty_id, period.code), ())),
                 frozenset(a for a, d, code in excused if d == duty_id and code == period.code),
             )
             for duty_id, period in windows
@@ -171,11 +172,13 @@ class _Board:
 
     @classmethod
     def load(cls, duties, windows, org_ids, today: date) -> _Board:
-        """Two queries: who did what, and the excusals, of the organisations' members."""
+        """Three queries: who did what by logs, who submitted a record book, and the
+        excusals, of the organisations' members."""
         specs = dict(zip((d.id for d in duties), duty_specs(duties), strict=True))
         who = _members_query(org_ids)
         wanted = [(d, p, specs[d].min_count) for d, p in windows if specs[d].by_logs]
         done = queries.done_members(who, wanted)
+        done.update(_book_done(duties, windows, who))
         excused = queries.excused_keys(who, {p.code for _d, p in windows})
         return cls(specs, windows, done, excused, today, rules())
 
@@ -214,6 +217,21 @@ class _Board:
             )
             self._status[(i, done, owed, excused)] = status
         return status
+
+
+def _book_done(
+    duties: Sequence[DutyType], windows: Iterable[tuple[int, Period]], who: Select
+) -> dict[tuple[int, str], set[int]]:
+    """``{(duty_id, period_code): {account_id, ...}}`` of those whose submitted record book
+    completes a book duty's window (one query; none without such a window)."""
+    book_ids = set(queries.book_duty_ids(duties))
+    wanted = [(d, p) for d, p in windows if d in book_ids]
+    if not wanted:
+        return {}
+    books = queries.submitted_books(who, {p.year for _d, p in wanted}, _tz())
+    return {
+        (d, p.code): {account_id for account_id, year in books if year == p.year} for d, p in wanted
+    }
 
 
 def _groups_by_year(org_ids: Select, years: list[int]) -> dict[int, list[_Group]]:

@@ -84,13 +84,17 @@ def _members_query(org_ids: Select | Iterable[int]) -> Select:
 def grid(org_ids: Select | Iterable[int], quarter: Period, today: date) -> Grid:
     """Statuses of every member of these organisations for the quarter view.
 
-    A fixed number of queries: duties, members, one grouped count, excusals.
+    A fixed number of queries: duties, members, one grouped count, submitted record books,
+    excusals.
     """
     duties = queries.active_duties()
     members = _members_of_year(org_ids, quarter.year)
     windows = duty_windows(duties, quarter)
     who = _members_query(org_ids)
-    counts = queries.grouped_counts(who, windows, _tz())
+    books = {d: windows[d] for d in queries.book_duty_ids(duties)}
+    by_logs = {d.id: windows[d.id] for d in duties if d.completed_by == "logs"}
+    counts = queries.grouped_counts(who, by_logs, _tz())
+    counts.update(_book_tallies(who, books))
     codes = {p.code for p in windows.values()}
     excused = queries.excused_keys(who, codes)
     cells = _Cells(duties, windows, counts, excused, today, rules())
@@ -98,6 +102,22 @@ def grid(org_ids: Select | Iterable[int], quarter: Period, today: date) -> Grid:
     result.rows = [GridRow(member, cells.row(member)) for member in members]
     result.rows.sort(key=lambda r: (-r.overdue, -r.pending, r.member.name))
     return result
+
+
+def _book_tallies(
+    who: Select | Iterable[int], windows: dict[int, Period]
+) -> dict[tuple[int, int], queries.Tally]:
+    """``{(account_id, duty_id): Tally}`` for the duties done by a submitted record book:
+    one submission, on the day she submitted it (late when after the year). One query."""
+    if not windows:
+        return {}
+    books = queries.submitted_books(who, {p.year for p in windows.values()}, _tz())
+    return {
+        (account_id, duty_id): queries.Tally(1, day, int(day > period.end))
+        for (account_id, year), day in books.items()
+        for duty_id, period in windows.items()
+        if period.year == year
+    }
 
 
 def _members_of_year(org_ids: Select | Iterable[int], year: int) -> list[MemberInfo]:
@@ -139,7 +159,8 @@ class _Cells:
         )
 
     def _cell(self, account_id: int, column: _Column, owed: bool) -> Obligation:
-        tally = self.counts.get((account_id, column.duty_id)) if column.spec.by_logs else None
+        # Book duties have no logs counted: their tally, if any, is the submitted book.
+        tally = self.counts.get((account_id, column.duty_id))
         count = tally.count if tally else 0
         excused = (account_id, column.duty_id, column.code) in self.excused
         key = (column.duty_id, count, owed, excused)
@@ -187,8 +208,8 @@ def members_years(
 ) -> dict[int, dict[str, list[Obligation]]]:
     """Each account's obligations for every period of ``year``, by account id.
 
-    Three queries whatever the number of accounts: duties, logs, excusals (terms are loaded
-    with the accounts).
+    Four queries whatever the number of accounts: duties, logs, excusals, submitted record
+    books (terms are loaded with the accounts).
     """
     duties = queries.active_duties()
     ids = [a.id for a in accounts]
@@ -206,6 +227,7 @@ def members_years(
     for account_id, duty_id, code in queries.excused_keys(ids, _year_codes(year)):
         if duty_id in by_id:
             excused[account_id].add((by_id[duty_id], parse_period(code)))
+    completed = books_completed(duties, ids, year)
     specs, tracker_rules = duty_specs(duties), rules()
     return {
         a.id: year_obligations(
@@ -216,9 +238,26 @@ def members_years(
             today,
             tracker_rules,
             frozenset(excused[a.id]),
+            completed.get(a.id, {}),
         )
         for a in accounts
     }
+
+
+def books_completed(
+    duties: Sequence[DutyType], ids: Select | Iterable[int], year: int
+) -> dict[int, dict[tuple[str, Period], date]]:
+    """Per account, the book duties of ``year`` her submitted book completes, with the day
+    she submitted it (``year_obligations``' ``completed``). One query, none without a book
+    duty in the catalogue."""
+    codes = [d.code for d in duties if d.completed_by == "book"]
+    if not codes:
+        return {}
+    whole = periods_of_year(year, Cadence.YEAR)[0]
+    result: dict[int, dict[tuple[str, Period], date]] = {}
+    for (account_id, _year), day in queries.submitted_books(ids, [year], _tz()).items():
+        result[account_id] = {(code, whole): day for code in codes}
+    return result
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def _fits(page, what: str) -> None:
 
 def _sheet_unavailable() -> str | None:
     """Why the server cannot draw the PDF here, or None when it can."""
-    from fieldlog.review.sheet import cjk_font_installed
+    from fieldlog.pdf import cjk_font_installed
 
     try:
         import weasyprint  # noqa: F401

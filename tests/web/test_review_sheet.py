@@ -18,9 +18,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from fieldlog import pdf
 from fieldlog.extensions import db
 from fieldlog.models import Account, Organisation, ReviewEntry
-from fieldlog.review import service, sheet
+from fieldlog.review import service
 from tests.fixtures.clock import at_noonish
 from tests.web.test_html import _check
 
@@ -41,7 +42,7 @@ def _need_pdf_tools() -> None:
         import weasyprint  # noqa: F401
     except OSError as error:
         pytest.skip(f"WeasyPrint cannot load Pango: {error}")
-    if not sheet.cjk_font_installed():
+    if not pdf.cjk_font_installed():
         pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
 
 
@@ -168,8 +169,8 @@ def test_no_such_round(client, auth, world, round_id):
 
 
 def test_without_a_chinese_font_the_sheet_is_refused(client, auth, round_id, monkeypatch):
-    monkeypatch.setattr(sheet, "_weasyprint", lambda: object())
-    monkeypatch.setattr(sheet, "cjk_font_installed", lambda: False)
+    monkeypatch.setattr(pdf, "_weasyprint", lambda: object())
+    monkeypatch.setattr(pdf, "cjk_font_installed", lambda: False)
     auth.login("chair")
     response = client.get(_url(round_id))
     assert response.status_code == 503
@@ -200,9 +201,9 @@ def test_without_pango_the_sheet_is_refused(client, auth, round_id, monkeypatch)
 
 def test_font_check_asks_fontconfig():
     """The detector can answer no: a made-up family has no font; Chinese matches fc-list."""
-    assert sheet._fontconfig_count(b"FieldLog No Such Family") == 0
+    assert pdf._fontconfig_count(b"FieldLog No Such Family") == 0
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         pytest.skip("fc-list is not installed to compare with")
     listed = _run(fc_list, ":lang=zh", "family").strip()
-    assert (sheet._fontconfig_count(b":lang=zh") > 0) == bool(listed)
+    assert (pdf._fontconfig_count(b":lang=zh") > 0) == bool(listed)
