@@ -26,7 +26,7 @@ from fieldlog.admin.terms import (
     membership_errors,
     start_term,
 )
-from fieldlog.auth.passwords import hash_password
+from fieldlog.auth.passwords import hash_one_time_password, hash_password
 from fieldlog.auth.service import check_new_password, end_sessions, find_account
 from fieldlog.auth.throttle import current_throttle
 from fieldlog.errors import DomainError, FieldErrors
@@ -177,14 +177,14 @@ def _account_errors(data: AccountInput) -> dict[str, str]:
     return errors
 
 
-def _new_account(data: AccountInput, org: Organisation, password: str) -> Account:
+def _new_account(data: AccountInput, org: Organisation, password_hash: str) -> Account:
     username = data.username.strip()
     return Account(
         username=username,
         display_name=data.display_name.strip(),
         organisation_id=org.id,
         phone=(data.phone or "").strip() or (username if MOBILE_RE.match(username) else None),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         must_change_password=True,
     )
 
@@ -228,7 +228,7 @@ def _create_account(
     if errors:
         raise FieldErrors(errors)
     password = generate_password()
-    account = _new_account(data, org, password)
+    account = _new_account(data, org, hash_one_time_password(password))
     _add_account(actor, account)
     _join_committee(actor, account, org, data)
     db.session.flush()
@@ -273,7 +273,7 @@ def bootstrap_admin(
     if org_kind not in {k.value for k in OrgKind}:
         raise DomainError(_("Unknown kind of organisation."))
     org = _root_org(org_name.strip(), org_kind)
-    account = _new_account(data, org, password)
+    account = _new_account(data, org, hash_password(password))
     account.must_change_password = False
     _add_account(None, account)
     add_grant(None, account, org, Role.ADMIN.value)
@@ -302,7 +302,7 @@ def reset_password(actor: Account, account: Account) -> str:
     if account.id == actor.id:
         raise DomainError(_("To change your own password, use Change password."))
     password = generate_password()
-    account.password_hash = hash_password(password)
+    account.password_hash = hash_one_time_password(password)
     before = account.must_change_password
     account.must_change_password = True
     end_sessions(account)

@@ -6,11 +6,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+# One-time passwords are random (about 59 bits, see admin.service.generate_password) and
+# replaced at first login, where ``needs_rehash`` also upgrades the hash: a light cost is
+# enough for them, and lets a roster import create two thousand accounts in seconds.
+_one_time_hasher = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=1)
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
     return _hasher.hash(password)
+
+
+def hash_one_time_password(password: str) -> str:
+    """A lighter argon2id hash, for generated one-time passwords only."""
+    return _one_time_hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -1,0 +1,211 @@
+"""Importing a roster through the admin services, row by row, in one transaction.
+
+``run`` does the whole import in the caller's transaction: each row in a savepoint, through
+``admin.service.create_account`` (a new person) or ``admin.terms.add_membership`` and
+``grant_committee_role`` (a person FieldLog knows, joining again), so every rule of those
+pages applies here unchanged and each change is audited as there. A row the services refuse
+is rolled back to its savepoint and its messages kept. The preview is the same run rolled
+back; the import commits it only when no row has a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fieldlog import access, audit
+from fieldlog.admin import queries as admin_queries
+from fieldlog.admin import service as admin_service
+from fieldlog.admin import terms
+from fieldlog.admin.service import AccountInput
+from fieldlog.admin.terms import MembershipInput
+from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.extensions import db
+from fieldlog.models import Account
+from fieldlog.roster import checking
+from fieldlog.roster.checking import Roster, RosterRow
+from fieldlog.roster.columns import MEMBER
+from fieldlog.roster.reading import Table
+from fieldlog.vocab import AuditAction, JoinKind
+
+NEW, JOINS, THERE, REFUSED = "new", "joins", "there", "refused"
+# Fields of the services' errors -> roster columns.
+FIELD_COLUMNS = {
+    "display_name": "name",
+    "username": "login",
+    "phone": "phone",
+    "organisation_id": "organisation",
+    "joined_on": "joined_on",
+    "join_kind": "join_kind",
+    "replaces_id": "replaces",
+    "committee_role": "role",
+    "role": "role",
+}
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A person given an account by the import, with her one-time password."""
+
+    row: RosterRow
+    account: Account
+    password: str
+
+
+@dataclass
+class Outcome:
+    """What the run found and did."""
+
+    roster: Roster
+    created: list[NewAccount] = field(default_factory=list)
+
+    @property
+    def problem_rows(self) -> list[RosterRow]:
+        return [r for r in self.roster.rows if r.problems]
+
+    def count(self, status: str) -> int:
+        """Rows with this status."""
+        return sum(1 for r in self.roster.rows if r.status == status)
+
+    @property
+    def changes(self) -> int:
+        return self.count(NEW) + self.count(JOINS)
+
+    @property
+    def ready(self) -> bool:
+        """Clean, with something to import."""
+        return not self.problem_rows and self.changes > 0
+
+
+def run(actor: Account, table: Table, today: date) -> Outcome:
+    """Check and apply every row in the current transaction (the caller commits the import
+    or rolls the preview back). Raises ``FileRefused`` for a file without the columns."""
+    roster = checking.read_rows(table)
+    checking.resolve_orgs(actor, roster)
+    checking.mark_repeated_logins(roster)
+    known = _accounts([r.login for r in roster.rows] + [r.cells["replaces"] for r in roster.rows])
+    outcome = Outcome(roster)
+    replaceable: dict[int, set[int]] = {}
+    for row in roster.rows:
+        if row.org is None:
+            row.status = REFUSED
+            continue
+        replaces_id = _replaces_id(row, known, replaceable, today)
+        _apply(actor, row, known, replaces_id, today, outcome)
+    return outcome
+
+
+def _accounts(logins: list[str]) -> dict[str, Account]:
+    """Accounts with these logins (case ignored), in one query."""
+    wanted = {login.strip().casefold() for login in logins if login.strip()}
+    if not wanted:
+        return {}
+    query = select(Account).where(func.lower(Account.username).in_(wanted))
+    return {a.username.casefold(): a for a in db.session.scalars(query)}
+
+
+def _replaces_id(row: RosterRow, known, replaceable, today: date) -> int | None:
+    """The term she replaces; 0 (refused by the service) when the login has none here."""
+    login = row.cells["replaces"].strip().casefold()
+    if row.join_kind != JoinKind.REPLACING or not login:
+        return None
+    replaced = known.get(login)
+    if replaced is None:
+        row.add("replaces", _("No account has this login name."))
+        return 0
+    if row.org.id not in replaceable:
+        replaceable[row.org.id] = admin_queries.replaceable_ids(row.org.id, today)
+    ids = [t.id for t in replaced.memberships if t.organisation_id == row.org.id]
+    return next((i for i in reversed(ids) if i in replaceable[row.org.id]), 0)
+
+
+def _apply(actor, row: RosterRow, known, replaces_id, today: date, outcome: Outcome) -> None:
+    """One row in a savepoint: kept when clean, rolled back when anything is wrong."""
+    savepoint = db.session.begin_nested()
+    try:
+        existing = known.get(row.login.casefold())
+        if existing is None:
+            _create(actor, row, replaces_id, today, outcome)
+        else:
+            _join(actor, row, existing, replaces_id, today)
+    except FieldErrors as error:
+        for name, messages in error.fields.items():
+            row.add(FIELD_COLUMNS.get(name), messages[0])
+    except DomainError as error:
+        row.add(None, error.message)
+    if row.problems:
+        savepoint.rollback()
+        outcome.created[:] = [c for c in outcome.created if c.row is not row]
+        row.status = REFUSED
+    else:
+        savepoint.commit()
+
+
+def _membership(row: RosterRow, replaces_id: int | None) -> MembershipInput:
+    return MembershipInput(row.joined_on, row.join_kind, replaces_id)
+
+
+def _create(actor, row: RosterRow, replaces_id, today: date, outcome: Outcome) -> None:
+    data = AccountInput(
+        display_name=row.cells["name"],
+        username=row.login,
+        organisation_id=row.org.id,
+        membership=_membership(row, replaces_id),
+        committee_role=None if row.role == MEMBER else row.role,
+        phone=row.cells["phone"] or None,
+    )
+    account, password = admin_service.create_account(actor, data, today)
+    outcome.created.append(NewAccount(row, account, password))
+    row.status = NEW
+
+
+def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> None:
+    """Someone FieldLog knows: already on this committee from that day, or joining again."""
+    if not _same_person(actor, row, account):
+        row.add("login", _("This login name is already taken by another person."))
+        return
+    if account.organisation_id != row.org.id:
+        row.add(
+            "organisation",
+            _("Her account belongs to %(org)s. Change that first.", org=account.organisation.name),
+        )
+        return
+    if any(
+        t.organisation_id == row.org.id and t.joined_on == row.joined_on
+        for t in account.memberships
+    ):
+        row.status = THERE
+        if _roles_differ(row, account):
+            row.note = _("Her roles here differ from the file; change them on her account page.")
+        return
+    terms.add_membership(actor, account, _membership(row, replaces_id), today)
+    if row.role != MEMBER:
+        terms.grant_committee_role(actor, account, row.role, today)
+    row.status = JOINS
+
+
+def _same_person(actor: Account, row: RosterRow, account: Account) -> bool:
+    same_name = account.display_name.strip() == row.cells["name"].strip()
+    return same_name and access.can_manage_account(actor, account)
+
+
+def _roles_differ(row: RosterRow, account: Account) -> bool:
+    held = {g.role for g in account.grants if g.organisation_id == row.org.id}
+    wanted = set() if row.role == MEMBER else {row.role}
+    return held & set(terms.COMMITTEE_ROLES) != wanted
+
+
+def record_import(actor: Account, outcome: Outcome, file_name: str, digest: str) -> None:
+    """One audit entry for the import as a whole (each account and term has its own)."""
+    changes = {
+        "file": [None, file_name],
+        "sha256": [None, digest],
+        "accounts": [None, outcome.count(NEW)],
+        "memberships": [None, outcome.count(NEW) + outcome.count(JOINS)],
+        "already_there": [None, outcome.count(THERE)],
+    }
+    audit.record(actor, AuditAction.CREATE, "roster_import", None, changes)
+    db.session.flush()
