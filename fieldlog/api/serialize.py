@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from flask import url_for
+
 from fieldlog import access
 from fieldlog.catalogue import LOG_FIELDS
-from fieldlog.models import Account, DutyType, Log
+from fieldlog.models import Account, DutyType, Log, Photo
 from fieldlog.timeutil import to_local
 
 SENSITIVE_FIELDS = frozenset({"women_names"})
@@ -62,8 +65,24 @@ def duty_json(duty: DutyType) -> dict[str, Any]:
     }
 
 
-def log_json(actor: Account, log: Log, tz_name: str) -> dict[str, Any]:
-    """A log as ``actor`` may see it: the women's names only when access allows."""
+def photo_json(photo: Photo) -> dict[str, Any]:
+    """A photo of a log; the files are served at ``url`` and ``thumb_url`` (not under /api)."""
+    return {
+        "id": photo.id,
+        "log_id": photo.log_id,
+        "client_id": photo.client_id,
+        "url": url_for("photos.full", photo_id=photo.id),
+        "thumb_url": url_for("photos.thumb", photo_id=photo.id),
+        "width": photo.width,
+        "height": photo.height,
+    }
+
+
+def log_json(
+    actor: Account, log: Log, tz_name: str, photos: Sequence[Photo] = ()
+) -> dict[str, Any]:
+    """A log as ``actor`` may see it: the women's names only when access allows, and its
+    live ``photos`` (loaded by the caller, e.g. ``photos.service.photos_by_log``)."""
     data: dict[str, Any] = {
         "id": log.id,
         "client_id": log.client_id,
@@ -78,4 +97,5 @@ def log_json(actor: Account, log: Log, tz_name: str) -> dict[str, Any]:
     for name in LOG_FIELDS:
         if name not in SENSITIVE_FIELDS or show_names:
             data[name] = _plain(getattr(log, name))
+    data["photos"] = [photo_json(p) for p in photos]
     return data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -21,6 +21,7 @@ from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import csrf, db
 from fieldlog.logs import queries, service
 from fieldlog.models import Account, Log
+from fieldlog.photos import service as photo_service
 from fieldlog.webutil import app_today
 
 
@@ -43,6 +44,12 @@ def _no_store() -> None:
 
 def _tz() -> str:
     return current_app.config["TIMEZONE"]
+
+
+def logs_json(logs: Sequence[Log]) -> list[dict[str, Any]]:
+    """Logs as the current user may see them, with their photos (one query for all)."""
+    photos = photo_service.photos_by_log(log.id for log in logs)
+    return [log_json(current_user, log, _tz(), photos[log.id]) for log in logs]
 
 
 def _me() -> dict[str, Any]:
@@ -98,7 +105,7 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
     log, created = service.create_log(current_user, duty, data, app_today(), client_id)
     db.session.commit()
     headers = {"Location": url_for("api.get_log", log_id=log.id)} if created else {}
-    return jsonify(log_json(current_user, log, _tz())), 201 if created else 200, headers
+    return jsonify(logs_json([log])[0]), 201 if created else 200, headers
 
 
 @bp.get("/logs")
@@ -111,7 +118,7 @@ def list_logs() -> Response:
     )
     page = db.paginate(query, page=args.page, per_page=args.per_page, error_out=False)
     return jsonify(
-        items=[log_json(current_user, log, _tz()) for log in page.items],
+        items=logs_json(page.items),
         page=page.page,
         per_page=page.per_page,
         total=page.total,
@@ -139,7 +146,7 @@ def _readable(log_id: int) -> Log:
 @bp.get("/logs/<int:log_id>")
 @api_login_required
 def get_log(log_id: int) -> Response:
-    return jsonify(log_json(current_user, _readable(log_id), _tz()))
+    return jsonify(logs_json([_readable(log_id)])[0])
 
 
 @bp.patch("/logs/<int:log_id>")
@@ -158,7 +165,7 @@ def patch_log(log_id: int) -> Response:
         raise FieldErrors(errors)
     service.update_log(current_user, log, data, app_today(), version)
     db.session.commit()
-    return jsonify(log_json(current_user, log, _tz()))
+    return jsonify(logs_json([log])[0])
 
 
 @bp.delete("/logs/<int:log_id>")

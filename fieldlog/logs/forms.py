@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     DecimalField,
@@ -73,10 +74,12 @@ class LogForm(FlaskForm):
     )
     women_names = StringField(labels.FIELD["women_names"], validators=[Optional(), Length(max=300)])
     notes = TextAreaField(labels.FIELD["notes"], validators=[Optional(), Length(max=4000)])
+    # Checked by fieldlog.photos (content, size, count), not here.
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
 
     def log_data(self) -> dict:
         """The submitted values by field name, for ``LogInput.from_mapping``."""
-        skip = {"client_id", "version", "csrf_token"}
+        skip = {"client_id", "version", "csrf_token", "photos"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
 

@@ -188,6 +188,36 @@ def update_log(
     return log
 
 
+def holds_values(actor: Account, log: Log, data: LogInput, today: date) -> bool:
+    """Whether the log already holds exactly what ``data`` would store."""
+    try:
+        values = validate(actor, log.duty_type, data, today)
+    except FieldErrors:
+        return False
+    return all(getattr(log, name) == value for name, value in values.items())
+
+
+def replay_edit(
+    actor: Account, log: Log, data: LogInput, today: date, expected_version: int
+) -> bool:
+    """An edit queued on a phone against ``expected_version``, perhaps sent more than once.
+
+    Applied while the log is still at that version. Once the log has moved on, the edit
+    is accepted without change only if the log already holds exactly these values (the
+    same edit sent again after its answer was lost); anything else is a ``Conflict``,
+    never an overwrite. Returns whether the log changed now.
+    """
+    if expected_version == log.version:
+        before = log.version
+        update_log(actor, log, data, today, expected_version)
+        return log.version != before
+    if not access.can_edit_log(actor, log):
+        raise NotAllowed(_("You can only change your own entries."))
+    if holds_values(actor, log, data, today):
+        return False
+    raise Conflict(_("This entry was changed elsewhere. Reload it and try again."))
+
+
 def delete_log(actor: Account, log: Log) -> None:
     """Soft-delete her own log; it stops counting and disappears from lists."""
     if not access.can_delete_log(actor, log):

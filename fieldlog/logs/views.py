@@ -18,6 +18,8 @@ from fieldlog.logs.forms import FilterForm, LogForm
 from fieldlog.logs.service import LogInput
 from fieldlog.models import Account
 from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
+from fieldlog.photos import entry, storage
+from fieldlog.photos import service as photo_service
 from fieldlog.review import queries as review_queries
 from fieldlog.tracker import service as tracker
 from fieldlog.webutil import CsrfForm, app_today, attempt, current_locale
@@ -33,7 +35,7 @@ def home():
     today = app_today()
     rows, year = tracker.home_rows(current_user, today)
     quarter, half = period_of(today, Cadence.QUARTER), period_of(today, Cadence.HALF)
-    recent = db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5))
+    recent = list(db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5)))
     return render_template(
         "logs/home.html",
         reports=[
@@ -45,7 +47,8 @@ def home():
         owed=tracker.owed_now(year, today),
         quarter=quarter,
         half=half,
-        recent=list(recent),
+        recent=recent,
+        photos=photo_service.photos_by_log(log.id for log in recent),
     )
 
 
@@ -60,21 +63,29 @@ def new(code: str):
         form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
-        ok, result = attempt(
-            form,
-            lambda: service.create_log(current_user, duty, data, app_today(), form.client_id.data),
-        )
-        if ok:
-            db.session.commit()
-            created = result[1]
-            flash(
-                _("Saved: %(duty)s.", duty=duty.name(current_locale()))
-                if created
-                else _("This entry was already saved."),
-                "success",
+        uploads = photo_service.uploads_from(form.photos.data or [])
+        with storage.staged() as files:
+            ok, result = attempt(
+                form,
+                lambda: entry.create_with_photos(
+                    current_user, duty, data, app_today(), form.client_id.data, uploads, files
+                ),
             )
-            return redirect(url_for("logs.home"))
+            if ok:
+                db.session.commit()
+                files.keep()
+                return _saved_new(duty, created=result[1])
     return render_template("logs/form.html", form=form, duty=duty, log=None), _status(form)
+
+
+def _saved_new(duty, created: bool):
+    flash(
+        _("Saved: %(duty)s.", duty=duty.name(current_locale()))
+        if created
+        else _("This entry was already saved."),
+        "success",
+    )
+    return redirect(url_for("logs.home"))
 
 
 def _prefill_date(raw: str | None):
@@ -106,7 +117,8 @@ def index():
     period = parse_period(filters.period.data) if filters.period.data in codes else None
     query = queries.filtered_logs(current_user, current_user.id, filters.duty.data or None, period)
     page = db.paginate(query, per_page=current_app.config["LOGS_PER_PAGE"], error_out=False)
-    return render_template("logs/index.html", page=page, filters=filters)
+    photos = photo_service.photos_by_log(log.id for log in page.items)
+    return render_template("logs/index.html", page=page, filters=filters, photos=photos)
 
 
 def _period_choices(today) -> list[SelectChoice]:
@@ -138,6 +150,7 @@ def view(log_id: int):
         owner=owner,
         can_edit=access.can_edit_log(current_user, log),
         show_names=access.can_see_women_names(current_user, log),
+        photos=_photos_of(log),
     )
 
 
@@ -153,14 +166,27 @@ def edit(log_id: int):
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         data = LogInput.from_mapping(form.log_data())
-        ok, _log = attempt(
-            form, lambda: service.update_log(current_user, log, data, app_today(), version)
-        )
-        if ok:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("logs.view", log_id=log.id))
-    return render_template("logs/form.html", form=form, duty=log.duty_type, log=log), _status(form)
+        uploads = photo_service.uploads_from(form.photos.data or [])
+        with storage.staged() as files:
+            ok, _log = attempt(
+                form,
+                lambda: entry.update_with_photos(
+                    current_user, log, data, app_today(), version, uploads, files
+                ),
+            )
+            if ok:
+                db.session.commit()
+                files.keep()
+                flash(_("Changes saved."), "success")
+                return redirect(url_for("logs.view", log_id=log.id))
+    return render_template(
+        "logs/form.html", form=form, duty=log.duty_type, log=log, photos=_photos_of(log)
+    ), _status(form)
+
+
+def _photos_of(log) -> list:
+    """Her log's live photos, for the page (one query)."""
+    return photo_service.photos_by_log([log.id])[log.id]
 
 
 @bp.route("logs/<int:log_id>/delete", methods=["POST"])

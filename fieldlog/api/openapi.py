@@ -1,0 +1,359 @@
+"""``GET /api/v1/openapi.json``: the OpenAPI 3 description of this API, built here.
+
+``tests/api/test_openapi.py`` checks that it validates and that its paths and methods are
+exactly the API blueprint's routes, so a route cannot be added without documenting it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from fieldlog.api import bp
+from fieldlog.api.openapi_schemas import (
+    BOOL,
+    DATE,
+    INT,
+    SCHEMAS,
+    SECURITY_SCHEMES,
+    STR,
+    UUID,
+    Schema,
+    error_responses,
+    obj,
+    ref,
+)
+
+READ = [{"session": []}]
+WRITE = [{"session": [], "csrf": []}]
+
+
+def _json(schema: Schema) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def ok(description: str, schema: Schema | None = None) -> dict[str, Any]:
+    """A success response, with a JSON body when ``schema`` is given."""
+    return {"description": description, **({"content": _json(schema)} if schema else {})}
+
+
+def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
+    return {c: {"$ref": f"#/components/responses/E{c}"} for c in codes}
+
+
+def op(
+    summary: str,
+    responses: dict[str, Any],
+    errors: tuple[str, ...] = ("401",),
+    body: dict[str, Any] | None = None,
+    params: tuple[str, ...] = (),
+    security: list[dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:
+    """One operation: summary, responses, the shared errors, request body and parameters."""
+    write = body is not None or security is WRITE
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "security": security if security is not None else (WRITE if write else READ),
+        "responses": {**responses, **_errors(errors)},
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": body}
+    if params:
+        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    return operation
+
+
+def _path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": INT}
+
+
+def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PARAMETERS = {
+    **{n: _path_param(n) for n in ("log_id", "photo_id", "round_id", "account_id")},
+    "page": _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+    "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items."),
+    "duty": _query("duty", STR, "Only this duty (a code from /duty-types)."),
+    "from": _query("from", DATE, "Only logs on or after this day."),
+    "to": _query("to", DATE, "Only logs on or before this day."),
+    "member": _query("member", INT, "A chair: the logs of this member of her committee."),
+    "org": _query("org", INT, "The committee's organisation (default: the one she chairs)."),
+    "period": _query("period", {"type": "string", "example": "2026Q3"}, "A quarter."),
+}
+
+LOGIN = obj({"username": STR, "password": STR}, ("username", "password"))
+SYNC_BODY = obj(
+    {"entries": {"type": "array", "items": ref("SyncEntry"), "maxItems": 100}},
+    ("entries",),
+    description="At most SYNC_MAX_ENTRIES (default 100) entries; each is its own "
+    "transaction and gets its own result, in the same order.",
+)
+SYNC_ANSWER = obj({"results": {"type": "array", "items": ref("SyncResult")}}, ("results",))
+UPLOAD = {
+    "multipart/form-data": {
+        "schema": obj(
+            {"file": {"type": "string", "format": "binary"}, "client_id": UUID},
+            ("file", "client_id"),
+            description="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (default 8 MiB); at most "
+            "PHOTOS_PER_LOG (default 6) photos per log.",
+        )
+    }
+}
+REPORT = obj({"body": STR, "submit": BOOL}, ("body",))
+RATINGS = obj(
+    {
+        "mode": {"type": "string", "enum": ["counts", "per_rater"], "default": "counts"},
+        "ratings": {
+            "type": "array",
+            "items": obj(
+                {
+                    "group": STR,
+                    "grade": STR,
+                    "votes": {"type": "integer", "default": 1},
+                    "rater": STR,
+                },
+                ("group", "grade"),
+            ),
+        },
+    },
+    ("ratings",),
+)
+ENTRY = ref("ReviewEntry")
+MY_REVIEW = {"allOf": [ENTRY, obj({"round": ref("ReviewRound")})]}
+ROUND_WITH = {"allOf": [ref("ReviewRound"), obj({"entries": {"type": "array", "items": ENTRY}})]}
+TRACKER_ME = obj(
+    {
+        "today": DATE,
+        "year": INT,
+        "current": {"type": "array", "items": ref("Obligation")},
+        "owed": {"type": "array", "items": ref("Obligation")},
+        "grid": {
+            "type": "array",
+            "items": obj(
+                {
+                    "duty": STR,
+                    "cadence": STR,
+                    "periods": {"type": "array", "items": ref("Obligation")},
+                }
+            ),
+        },
+    }
+)
+TRACKER_GRID = obj(
+    {
+        "org": obj({"id": INT, "name": STR, "kind": STR}),
+        "period": STR,
+        "period_label": STR,
+        "today": DATE,
+        "duties": {
+            "type": "array",
+            "items": obj({"code": STR, "name": STR, "cadence": STR, "period": STR}),
+        },
+        "members": {
+            "type": "array",
+            "items": obj(
+                {
+                    "id": INT,
+                    "name": STR,
+                    "overdue": INT,
+                    "pending": INT,
+                    "cells": {"type": "array", "items": ref("Obligation")},
+                }
+            ),
+        },
+    }
+)
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/openapi.json": {
+        "get": op(
+            "This description.",
+            {"200": ok("OpenAPI 3 document.", {"type": "object"})},
+            (),
+            security=[],
+        )
+    },
+    "/login": {
+        "post": op(
+            "Log in; answers who she is with the CSRF token for later writes.",
+            {"200": ok("Logged in.", ref("Account"))},
+            ("400", "422", "429"),
+            _json(LOGIN),
+            security=[],
+        )
+    },
+    "/logout": {
+        "post": op(
+            "Log out (ends the session on the server).",
+            {"204": ok("Logged out.")},
+            ("400", "401"),
+            security=WRITE,
+        )
+    },
+    "/me": {
+        "get": op(
+            "Who she is, with a fresh CSRF token.", {"200": ok("Her account.", ref("Account"))}
+        )
+    },
+    "/duty-types": {
+        "get": op(
+            "The active duties and the fields each asks for.",
+            {"200": ok("Duties.", {"type": "array", "items": ref("Duty")})},
+        )
+    },
+    "/logs": {
+        "get": op(
+            "Her logs (or a committee member's, for a chair), newest first.",
+            {"200": ok("A page of logs.", ref("LogPage"))},
+            ("400", "401", "403"),
+            params=("page", "per_page", "duty", "from", "to", "member"),
+        ),
+        "post": op(
+            "Create a log; the same client_id again answers 200 with the stored log.",
+            {"201": ok("Created.", ref("Log")), "200": ok("Already stored.", ref("Log"))},
+            ("400", "401", "403", "409", "422"),
+            _json(ref("NewLog")),
+        ),
+    },
+    "/logs/{log_id}": {
+        "get": op(
+            "One log she may read.",
+            {"200": ok("The log.", ref("Log"))},
+            ("401", "404"),
+            params=("log_id",),
+        ),
+        "patch": op(
+            "Change her log; a stale version answers 409.",
+            {"200": ok("Changed.", ref("Log"))},
+            ("400", "401", "403", "404", "409", "422"),
+            _json(ref("LogChange")),
+            ("log_id",),
+        ),
+        "delete": op(
+            "Delete her log (soft).",
+            {"204": ok("Deleted.")},
+            ("400", "401", "403", "404"),
+            params=("log_id",),
+            security=WRITE,
+        ),
+    },
+    "/logs/{log_id}/photos": {
+        "post": op(
+            "Add a photo to her log; the same client_id again answers 200 with it.",
+            {"201": ok("Stored.", ref("Photo")), "200": ok("Already stored.", ref("Photo"))},
+            ("400", "401", "403", "404", "409", "413", "422"),
+            UPLOAD,
+            ("log_id",),
+        )
+    },
+    "/photos/{photo_id}": {
+        "delete": op(
+            "Remove a photo of her log (soft).",
+            {"204": ok("Removed.")},
+            ("400", "401", "403", "404"),
+            params=("photo_id",),
+            security=WRITE,
+        ),
+    },
+    "/sync": {
+        "post": op(
+            "Send queued entries: each is created, known already, updated, rejected or in "
+            "conflict, exactly once whatever is replayed.",
+            {"200": ok("One result per entry, in order.", SYNC_ANSWER)},
+            ("400", "401", "413"),
+            _json(SYNC_BODY),
+        )
+    },
+    "/tracker/me": {
+        "get": op(
+            "Her duties: this period, what she owes, the year.",
+            {"200": ok("Her tracker.", TRACKER_ME)},
+            ("401", "403"),
+        )
+    },
+    "/tracker": {
+        "get": op(
+            "A committee's statuses for a quarter (chair, or admin above).",
+            {"200": ok("The grid.", TRACKER_GRID)},
+            ("400", "401", "403", "404"),
+            params=("org", "period"),
+        )
+    },
+    "/reviews/mine": {
+        "get": op(
+            "Her review rounds, figures and reports.",
+            {"200": ok("Rounds.", {"type": "array", "items": MY_REVIEW})},
+        )
+    },
+    "/reviews/{round_id}": {
+        "get": op(
+            "A round of her committee (chair).",
+            {"200": ok("The round.", ROUND_WITH)},
+            ("401", "403", "404"),
+            params=("round_id",),
+        )
+    },
+    "/reviews/{round_id}/report": {
+        "put": op(
+            "Save (or submit) her report.",
+            {"200": ok("Saved.", MY_REVIEW)},
+            ("400", "401", "404", "409", "422"),
+            _json(REPORT),
+            ("round_id",),
+        )
+    },
+    "/reviews/{round_id}/members/{account_id}/ratings": {
+        "put": op(
+            "Replace a member's ratings (chair); the result follows the round's rule.",
+            {"200": ok("Rated.", ENTRY)},
+            ("400", "401", "403", "404", "409", "422"),
+            _json(RATINGS),
+            ("round_id", "account_id"),
+        )
+    },
+    "/reviews/{round_id}/close": {
+        "post": op(
+            "Close the round (chair): everything is frozen.",
+            {"200": ok("Closed.", ref("ReviewRound"))},
+            ("400", "401", "403", "404", "409", "422"),
+            params=("round_id",),
+            security=WRITE,
+        ),
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI 3.0 document."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "FieldLog API",
+            "version": "1",
+            "description": "JSON API of FieldLog. Log in with POST /login (a session cookie), "
+            "then send the csrf_token as X-CSRFToken on every write. Every error answers "
+            '{"error": message, "fields": {field: [messages]}}.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": SECURITY_SCHEMES,
+            "parameters": PARAMETERS,
+            "responses": {f"E{code}": r for code, r in error_responses().items()},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    return jsonify(document())

@@ -1,0 +1,72 @@
+"""A log and the photos chosen on its page form, saved together or not at all.
+
+The form's problems are reported together: the log's fields and the photos (under the
+field name ``photos``). Nothing is kept unless everything is valid; the caller rolls back
+and the staging removes the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from fieldlog.errors import FieldErrors
+from fieldlog.logs import service as logs
+from fieldlog.logs.service import LogInput
+from fieldlog.models import Account, DutyType, Log
+from fieldlog.photos import service as photos
+from fieldlog.photos.service import Upload
+from fieldlog.photos.storage import Staging
+
+
+def _merged(error: FieldErrors, problems: list[str]) -> FieldErrors:
+    return FieldErrors({**error.fields, **({"photos": problems} if problems else {})})
+
+
+def create_with_photos(
+    actor: Account,
+    duty: DutyType,
+    data: LogInput,
+    today: date,
+    client_id: str | None,
+    uploads: Sequence[Upload],
+    files: Staging,
+) -> tuple[Log, bool]:
+    """Save a new log with its photos: ``(log, created)``.
+
+    A resubmission of an entry already saved (same ``client_id``) returns it untouched:
+    its photos came with the first submission.
+    """
+    prepared, problems = photos.prepare_all(uploads, 0)
+    try:
+        log, created = logs.create_log(actor, duty, data, today, client_id)
+    except FieldErrors as error:
+        raise _merged(error, problems) from None
+    if not created:
+        return log, False
+    if problems:
+        raise FieldErrors({"photos": problems})
+    photos.attach(actor, log, prepared, files)
+    return log, True
+
+
+def update_with_photos(
+    actor: Account,
+    log: Log,
+    data: LogInput,
+    today: date,
+    expected_version: int | None,
+    uploads: Sequence[Upload],
+    files: Staging,
+) -> Log:
+    """Change her log and add the newly chosen photos to those it has."""
+    prepared, problems = photos.prepare_all(uploads, photos.live_count(log.id))
+    try:
+        logs.update_log(actor, log, data, today, expected_version)
+    except FieldErrors as error:
+        raise _merged(error, problems) from None
+    if problems:
+        raise FieldErrors({"photos": problems})
+    if prepared:
+        photos.attach(actor, log, prepared, files)
+    return log

@@ -1,0 +1,102 @@
+"""The OpenAPI description: valid, complete, and describing what the API really answers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from io import BytesIO
+
+import pytest
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from openapi_spec_validator import validate
+
+from tests.api.conftest import BASE
+from tests.fixtures.images import picture
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+FLASK_VAR = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    response = client.get(f"{BASE}/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    """(OpenAPI path template, method) of every route of the API blueprint."""
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = FLASK_VAR.sub(r"{\1}", rule.rule).removeprefix(BASE)
+            routes |= {(path, m.lower()) for m in rule.methods if m.lower() in METHODS}
+    return routes
+
+
+def documented(spec: dict) -> set[tuple[str, str]]:
+    return {(p, m) for p, ops in spec["paths"].items() for m in ops if m in METHODS}
+
+
+def test_it_is_valid_openapi_3(spec):
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert spec["servers"] == [{"url": BASE}]
+
+
+def test_every_route_is_documented_and_every_documented_route_exists(app, spec):
+    routes = api_routes(app)
+    assert {("/sync", "post"), ("/logs/{log_id}/photos", "post")} <= routes
+    assert routes - documented(spec) == set(), "routes missing from the description"
+    assert documented(spec) - routes == set(), "documented routes that do not exist"
+
+
+def test_path_parameters_match_the_templates(spec):
+    parameters = spec["components"]["parameters"]
+    for path, operations in spec["paths"].items():
+        names = set(re.findall(r"{([^}]+)}", path))
+        for method, operation in operations.items():
+            declared = {
+                parameters[p["$ref"].rsplit("/", 1)[1]]["name"]
+                for p in operation.get("parameters", [])
+                if parameters[p["$ref"].rsplit("/", 1)[1]]["in"] == "path"
+            }
+            assert declared == names, (path, method)
+
+
+def test_writes_are_documented_with_the_csrf_header(spec):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            schemes = {name for s in operation["security"] for name in s}
+            if method != "get" and path != "/login":
+                assert "csrf" in schemes, (path, method)
+
+
+def conforms(spec: dict, schema_name: str, instance) -> None:
+    """``instance`` is valid against ``#/components/schemas/<schema_name>``."""
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    OAS30Validator(schema, format_checker=oas30_format_checker).validate(instance)
+
+
+def test_real_answers_match_their_schemas(spec, api, world):
+    me = api.login("member").get_json()
+    conforms(spec, "Account", me)
+    log = api.create("contact")
+    conforms(spec, "Log", log)
+    photo = api.client.post(
+        f"{BASE}/logs/{log['id']}/photos",
+        data={"file": (BytesIO(picture()), "a.jpg"), "client_id": str(uuid.uuid4())},
+        headers={"X-CSRFToken": api.token},
+        content_type="multipart/form-data",
+    ).get_json()
+    conforms(spec, "Photo", photo)
+    conforms(spec, "LogPage", api.get("/logs").get_json())
+    results = api.post("/sync", {"entries": [api.log_body("talk"), {"client_id": 1}]})
+    for result in results.get_json()["results"]:
+        conforms(spec, "SyncResult", result)
+    conforms(spec, "Error", api.get("/logs/999999").get_json())
+    for duty in api.get("/duty-types").get_json():
+        conforms(spec, "Duty", duty)
+    for obligation in api.get("/tracker/me").get_json()["current"]:
+        conforms(spec, "Obligation", obligation)
