@@ -8,6 +8,8 @@ Every view, API handler, export and service asks here; no other module decides a
   ends their terms (never her own).
 - An admin of an organisation manages organisations and accounts in its whole subtree.
   Admin rights alone do not open individual logs (they can name women in hard situations).
+- A record book is read by its member, her chair and an admin above her; the women's names
+  in it (when the member chose to include them) only by the member and her chair.
 """
 
 from __future__ import annotations
@@ -105,6 +107,26 @@ def can_manage_term(actor: Account, term: Membership) -> bool:
 def can_manage_account(actor: Account, account: Account) -> bool:
     """Admins manage the accounts whose home organisation is in their subtree."""
     return is_admin_of(actor, account.organisation)
+
+
+def can_read_book(actor: Account, member: Account) -> bool:
+    """A member's record book: she herself, her committee's chair, or an admin above her."""
+    return (
+        actor.id == member.id
+        or is_chair_of(actor, member.organisation_id)
+        or can_manage_account(actor, member)
+    )
+
+
+def can_see_book_names(actor: Account, member: Account) -> bool:
+    """The women's names in her book (only when she chose to include them): she and her
+    chair, as for her logs; an admin's copy never has them."""
+    return actor.id == member.id or is_chair_of(actor, member.organisation_id)
+
+
+def can_reopen_book(actor: Account, member: Account) -> bool:
+    """Who reopens a submitted record book: the chair of her committee."""
+    return is_chair_of(actor, member.organisation_id)
 
 
 def visible_logs(actor: Account) -> Select[tuple[Log]]:

@@ -56,6 +56,27 @@ class DefaultConfig:
     EXIT_MISSED_MEETINGS = 3
     EXIT_UNQUALIFIED_YEARS = 2
 
+    # (month, day) of the book's year from which a member submits her record book. After
+    # 31 December it is handed in late, accepted until the end of the following year.
+    RECORD_BOOK_OPENS = (12, 1)
+    # Processes drawing a batch of PDFs (a committee's record books as one ZIP): 1 = only the
+    # process serving the request (leaves other CPUs to other users); 0 = one per CPU, at
+    # most 4 (faster when CPUs are idle; see benchmarks/README.md).
+    PDF_PROCESSES = 1
+
     LOGS_PER_PAGE = 30
     # Largest number of women one entry may report reaching.
     MAX_WOMEN_PER_LOG = 5000
+
+    # Photos (issue 6): at most this many per log, each upload at most this many bytes
+    # (the phone scales to 1600 px JPEG first, usually well under 1 MB).
+    PHOTOS_PER_LOG = 6
+    PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    # Entries one POST /api/v1/sync may carry; a longer queue is sent in several batches.
+    SYNC_MAX_ENTRIES = 100
+
+    # Roster import (issue 5): largest file accepted (the upload request is limited to this
+    # plus a little for the form, so Flask answers 413 early and the page says why), and
+    # most rows of members in one file.
+    ROSTER_MAX_BYTES = 5 * 1024 * 1024
+    ROSTER_MAX_ROWS = 2000

@@ -72,9 +72,24 @@ def _languages() -> tuple[str, ...]:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint."""
-    from fieldlog import admin, api, auth, committee, logs, meetings, review, tracker
+    from fieldlog import (
+        admin,
+        api,
+        auth,
+        books,
+        committee,
+        ledgers,
+        logs,
+        meetings,
+        offline,
+        photos,
+        review,
+        roster,
+        tracker,
+    )
 
-    for module in (auth, logs, committee, tracker, meetings, review, admin, api):
+    features = (auth, logs, committee, tracker, meetings, review, books, ledgers, roster)
+    for module in (*features, admin, api, photos, offline):
         app.register_blueprint(module.bp)
 
 
