@@ -30,6 +30,16 @@ def current_locale() -> str:
     return str(get_locale())
 
 
+def chaired_org(org_id: int):
+    """The organisation whose committee the current user chairs: 404 if none, 403 if not hers."""
+    from fieldlog.models import Organisation
+
+    org = db.get_or_404(Organisation, org_id)
+    if not access.is_chair_of(current_user, org.id):
+        abort(403)
+    return org
+
+
 def safe_next(target: str | None) -> str | None:
     """``target`` if it is a path on this site, else None (no ``//host`` or ``http:``)."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -87,8 +87,8 @@ class MembershipFields(FlaskForm):
         )
 
 
-class AccountForm(MembershipFields):
-    """A new account, optionally a committee member with a role."""
+class AccountFields(MembershipFields):
+    """Who a new account is: her name and login, and her committee term's fields."""
 
     display_name = StringField(_l("Name"), validators=[_max(40)])
     username = StringField(
@@ -96,6 +96,11 @@ class AccountForm(MembershipFields):
         validators=[_max(64)],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class AccountForm(AccountFields):
+    """A new account, optionally a committee member with a role."""
+
     organisation_id = SelectField(
         _l("Organisation"), coerce=optional_int, validators=[Optional()], validate_choice=False
     )

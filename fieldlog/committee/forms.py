@@ -5,10 +5,10 @@ and ``admin.terms``, shared with the admin pages (joining and leaving reuse thei
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TelField
+from wtforms import TelField
 from wtforms.validators import Length
 
-from fieldlog.admin.forms import LeaveForm, MembershipFields
+from fieldlog.admin.forms import AccountFields, LeaveForm, MembershipFields
 from fieldlog.admin.service import AccountInput
 
 __all__ = ["LeaveForm", "MembershipFields", "NewMemberForm"]
@@ -22,15 +22,9 @@ def _text(data: str | None) -> str:
     return (data or "").strip()
 
 
-class NewMemberForm(MembershipFields):
+class NewMemberForm(AccountFields):
     """A new member of the chair's committee: her account and how she joined."""
 
-    display_name = StringField(_l("Name"), validators=[_max(40)])
-    username = StringField(
-        _l("Login name or phone number"),
-        validators=[_max(64)],
-        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
-    )
     phone = TelField(
         _l("Phone (optional)"),
         validators=[_max(20)],

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from fieldlog.books import service
 from fieldlog.demo import people
 from fieldlog.demo.people import Profile
+from fieldlog.demo.reviews import committee_chair
 from fieldlog.extensions import db
-from fieldlog.models import Account, Organisation, RoleGrant
+from fieldlog.models import Account, Organisation
 from fieldlog.timeutil import now_utc
-from fieldlog.vocab import Role
 
 VILLAGES = ("taoyuan", "shiqiao", "xinhua")
 KEPT_UP = (Profile.STEADY, Profile.SHOWCASE, Profile.LATE)
@@ -50,7 +50,7 @@ def load(orgs: dict[str, Organisation], today: date) -> None:
         )
     ).first()
     if member is not None and (book := service.book_of(member.id, year)) is not None:
-        chair = _chair(orgs[org_key])
+        chair = committee_chair(orgs[org_key])
         submitted = book.submitted_at
         service.reopen(chair, member, year, reason)
         assert submitted is not None  # noqa: S101 - submitted just above
@@ -84,14 +84,3 @@ def _submit(member: Account, year: int, today: date, rng: random.Random) -> None
 def _now_or(today: date) -> datetime:
     """The moment the demo is loaded, or the end of ``today`` when loading for another day."""
     return min(now_utc(), datetime.combine(today, time(15, 0), UTC))
-
-
-def _chair(org: Organisation) -> Account:
-    account_id = db.session.scalar(
-        select(RoleGrant.account_id).where(
-            RoleGrant.organisation_id == org.id, RoleGrant.role == Role.CHAIR
-        )
-    )
-    chair = db.session.get(Account, account_id)
-    assert chair is not None  # noqa: S101 - every demo committee has a chair
-    return chair

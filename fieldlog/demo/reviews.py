@@ -56,7 +56,7 @@ def load(orgs: dict[str, Organisation], today: date) -> None:
     rng = random.Random(f"fieldlog-demo-reviews:{today.isoformat()}")
     for key in ("taoyuan", "shiqiao", "xinhua"):
         org = orgs[key]
-        chair = _chair(org)
+        chair = committee_chair(org)
         _meetings(org, chair, today, rng)
         for years_back, index in ROUNDS[key]:
             half = periods_of_year(today.year - years_back, Cadence.HALF)[index - 1]
@@ -65,7 +65,8 @@ def load(orgs: dict[str, Organisation], today: date) -> None:
                 _review(org, chair, half, held_on, profiles, rng, key, today.year)
 
 
-def _chair(org: Organisation) -> Account:
+def committee_chair(org: Organisation) -> Account:
+    """The chair of a demo committee (every one has one)."""
     account_id = db.session.scalar(
         select(RoleGrant.account_id).where(
             RoleGrant.organisation_id == org.id, RoleGrant.role == Role.CHAIR

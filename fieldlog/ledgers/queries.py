@@ -11,26 +11,13 @@ from datetime import date
 
 from sqlalchemy import Row, Select, select
 
+from fieldlog import catalogue
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Organisation
 
 BATCH = 2000
-# What a ledger row shows of a log, in this order. Never ``women_names`` (privacy rule).
-LOG_FIELDS = (
-    "method",
-    "place",
-    "women_count",
-    "topic",
-    "needs",
-    "proposal_text",
-    "proposal_status",
-    "proposal_answer",
-    "help_target",
-    "help_kind",
-    "volunteer_activity",
-    "volunteer_hours",
-    "notes",
-)
+# What a ledger row shows of a log, in catalogue order. Never ``women_names`` (privacy rule).
+LOG_FIELDS = tuple(name for name in catalogue.LOG_FIELDS if name != "women_names")
 
 
 def log_rows(org_ids: Select | Iterable[int], first: date, last: date) -> Iterator[Row]:

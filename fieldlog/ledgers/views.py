@@ -22,7 +22,7 @@ from fieldlog.ledgers.service import Scope
 from fieldlog.ledgers.spans import span_choices
 from fieldlog.models import Organisation
 from fieldlog.periods import Period, parse_period
-from fieldlog.webutil import admin_required, app_today, chair_required, current_locale
+from fieldlog.webutil import admin_required, app_today, chair_required, chaired_org, current_locale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -47,9 +47,7 @@ def _download(scope: Scope, span: Period, kind: str):
 @bp.route("/committee/<int:org_id>", methods=["GET", "POST"])
 @chair_required
 def committee(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
-    if not access.is_chair_of(current_user, org.id):
-        abort(403)
+    org = chaired_org(org_id)
     today = app_today()
     form = LedgerForm()
     form.span.choices = _span_choices(today)

@@ -13,14 +13,7 @@ from fieldlog.extensions import db
 from fieldlog.meetings import bp, queries, service
 from fieldlog.meetings.forms import meeting_form, posted_date
 from fieldlog.models import Meeting, Organisation
-from fieldlog.webutil import app_today, attempt, chair_required
-
-
-def _chaired_org(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if not access.is_chair_of(current_user, org.id):
-        abort(403)
-    return org
+from fieldlog.webutil import app_today, attempt, chair_required, chaired_org
 
 
 def _chaired_meeting(meeting_id: int) -> Meeting:
@@ -51,7 +44,7 @@ def index():
 @bp.route("/committee/<int:org_id>")
 @chair_required
 def committee(org_id: int):
-    org = _chaired_org(org_id)
+    org = chaired_org(org_id)
     rows = queries.meetings_of(org.id)
     return render_template("meetings/list.html", org=org, rows=rows, **LABELS)
 
@@ -59,7 +52,7 @@ def committee(org_id: int):
 @bp.route("/committee/<int:org_id>/new", methods=["GET", "POST"])
 @chair_required
 def new(org_id: int):
-    org, today = _chaired_org(org_id), app_today()
+    org, today = chaired_org(org_id), app_today()
     form = meeting_form(_members_for(org.id, today), held_on=today)
     if form.validate_on_submit():
         call = lambda: service.record_meeting(current_user, org, form.to_input(), today)  # noqa: E731

@@ -15,7 +15,14 @@ from fieldlog.review import bp, draft, lists, queries, service
 from fieldlog.review.forms import OpenRoundForm, OverrideForm, ReportForm, rating_form
 from fieldlog.tracker.queries import active_duties
 from fieldlog.vocab import RatingMode
-from fieldlog.webutil import CsrfForm, app_today, attempt, chair_required, current_locale
+from fieldlog.webutil import (
+    CsrfForm,
+    app_today,
+    attempt,
+    chair_required,
+    chaired_org,
+    current_locale,
+)
 
 MORE_ROWS = 6
 LABELS = {
@@ -32,13 +39,6 @@ def _page(template: str, status: int = 200, **context):
         render_template(template, duty_names=duties, locale=locale, **LABELS, **context),
         status,
     )
-
-
-def _chaired_org(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if not access.is_chair_of(current_user, org.id):
-        abort(403)
-    return org
 
 
 def _chaired_round(round_id: int) -> ReviewRound:
@@ -85,7 +85,7 @@ def _open_form(org: Organisation, rounds: list[ReviewRound]) -> OpenRoundForm:
 @bp.route("/committee/<int:org_id>", methods=["GET", "POST"])
 @chair_required
 def committee(org_id: int):
-    org = _chaired_org(org_id)
+    org = chaired_org(org_id)
     rounds = queries.rounds_of(org.id)
     form = _open_form(org, rounds)
     if form.validate_on_submit():

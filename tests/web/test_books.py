@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,6 +34,7 @@ from fieldlog.models import (
 from tests.api.conftest import ApiClient
 from tests.conftest import AuthActions, csrf_from
 from tests.fixtures.clock import at_noonish
+from tests.pdftools import need_pdf_tools, pdf_text, run
 from tests.web.test_html import _check
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -156,29 +156,6 @@ def _client_as(app, username: str):
     other = app.test_client()
     AuthActions(other).login(username)
     return other
-
-
-def _need_pdf_tools() -> None:
-    """Skip, saying why, unless this machine can draw a book and read it back."""
-    for tool in ("pdftotext", "pdfinfo"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as error:
-        pytest.skip(f"WeasyPrint cannot load Pango: {error}")
-    if not pdf.cjk_font_installed():
-        pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
-
-
-def _run(*args: str) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-
-def _pdf_text(data: bytes, tmp_path, name="book.pdf") -> tuple[str, str]:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return _run("pdftotext", "-layout", str(path), "-"), _run("pdfinfo", str(path))
 
 
 def _flat(text: str) -> str:
@@ -649,7 +626,7 @@ def reviewed(app, world, year_logs):
 
 
 def test_pdf_in_chinese_with_every_section(app, client, auth, reviewed, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     world = reviewed
     _book(app, world["member"], names=True, at=datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
     auth.login("chair")
@@ -657,7 +634,7 @@ def test_pdf_in_chinese_with_every_section(app, client, auth, reviewed, tmp_path
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF-")
     assert response.headers["Cache-Control"] == "no-store"
-    text, info = _pdf_text(response.data, tmp_path)
+    text, info = pdf_text(response.data, tmp_path)
     assert "595.276 x 841.89 pts (A4)" in info
     pages = int(info.split("Pages:")[1].split()[0])
     assert 4 <= pages <= 8
@@ -711,16 +688,16 @@ def test_pdf_in_chinese_with_every_section(app, client, auth, reviewed, tmp_path
 
 
 def test_pdf_leaves_the_names_out_unless_chosen(app, client, auth, world, year_logs, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     auth.login("member")
-    text, _info = _pdf_text(client.get(f"/books/{world['member'].id}/{YEAR}.pdf").data, tmp_path)
+    text, _info = pdf_text(client.get(f"/books/{world['member'].id}/{YEAR}.pdf").data, tmp_path)
     flat = _flat(text)
     assert "王芳" in flat and "送去米面油" in flat
     assert NAMES_CONTACT not in flat and NAMES_HELP not in flat and "妇女姓名" not in flat
 
 
 def test_pdf_shows_photo_thumbnails_under_the_entry(app, client, auth, world, year_logs, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     if shutil.which("pdfimages") is None:
         pytest.skip("pdfimages is not installed (apt-get install poppler-utils)")
     from PIL import Image
@@ -761,13 +738,13 @@ def test_pdf_shows_photo_thumbnails_under_the_entry(app, client, auth, world, ye
     response = client.get(f"/books/{world['member'].id}/{YEAR}.pdf")
     path = tmp_path / "photos.pdf"
     path.write_bytes(response.data)
-    listing = _run("pdfimages", "-list", str(path)).splitlines()[2:]
+    listing = run("pdfimages", "-list", str(path)).splitlines()[2:]
     assert len(listing) == 3  # three live thumbnails; the deleted and the missing file left out
     assert {line.split()[0] for line in listing} == {"3"}  # on the entries' first page
 
 
 def test_a_long_year_runs_onto_numbered_pages(app, client, auth, world, make_log, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     member = world["member"]
     for i in range(60):
         make_log(
@@ -780,7 +757,7 @@ def test_a_long_year_runs_onto_numbered_pages(app, client, auth, world, make_log
         )
     last = max(date(2025, 1 + i % 12, 1 + i % 28) for i in range(60))
     auth.login("member")
-    text, info = _pdf_text(client.get(f"/books/{member.id}/{YEAR}.pdf").data, tmp_path)
+    text, info = pdf_text(client.get(f"/books/{member.id}/{YEAR}.pdf").data, tmp_path)
     pages = int(info.split("Pages:")[1].split()[0])
     assert 8 <= pages <= 20
     assert f"第{pages}页/共{pages}页" in _flat(text)
@@ -788,7 +765,7 @@ def test_a_long_year_runs_onto_numbered_pages(app, client, auth, world, make_log
 
 
 def test_zip_of_the_committees_books(app, client, auth, world, year_logs, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     _book(app, world["member"])
     auth.login("chair")
     response = client.get(f"/books/committee/{world['village_a'].id}/{YEAR}.zip")
@@ -802,13 +779,13 @@ def test_zip_of_the_committees_books(app, client, auth, world, year_logs, tmp_pa
             f"{i:02d}-工作记录册-{n}-2025.pdf" for i, n in enumerate(["张敏", "李娜", "王芳"], 1)
         )
         wang = next(n for n in names if "王芳" in n)
-        text, _info = _pdf_text(archive.read(wang), tmp_path)
+        text, _info = pdf_text(archive.read(wang), tmp_path)
     assert "建议修建通往小学的便道" in _flat(text)
 
 
 def test_a_large_batch_is_drawn_in_worker_processes(app, world, year_logs, monkeypatch):
     """Same bytes-level content from the worker processes as from this one."""
-    _need_pdf_tools()
+    need_pdf_tools()
     from fieldlog.books import content, render
     from fieldlog.models import Account
 
@@ -974,7 +951,7 @@ def test_demo_has_last_years_books_and_one_reopened(app, runner):
 
 
 def test_the_printer_loads_only_the_listed_files(tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     listed = tmp_path / "thumb.jpg"
     listed.write_bytes(b"\xff\xd8 not really a jpeg")
     fetcher = pdf.Printer().fetcher({"thumb.jpg": listed})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.abc
 import shutil
-import subprocess
 import sys
 from datetime import date
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, Organisation, ReviewEntry
 from fieldlog.review import service
 from tests.fixtures.clock import at_noonish
+from tests.pdftools import need_pdf_tools, pdf_text, run
 from tests.web.test_html import _check
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -31,30 +31,6 @@ TODAY = date(2026, 9, 20)
 TITLE = "2026年上半年执委述职评议表"
 FONT_MESSAGE = "服务器未安装中文字体 (fonts-noto-cjk)，无法生成 PDF"
 PANGO_MESSAGE = "服务器缺少 PDF 组件（WeasyPrint/Pango），无法生成 PDF"
-
-
-def _need_pdf_tools() -> None:
-    """Skip, saying why, unless this machine can draw the sheet and read it back."""
-    for tool in ("pdftotext", "pdfinfo"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as error:
-        pytest.skip(f"WeasyPrint cannot load Pango: {error}")
-    if not pdf.cjk_font_installed():
-        pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
-
-
-def _run(*args: str) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-
-def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, str]:
-    """The PDF's text (pdftotext) and its pdfinfo report."""
-    path = tmp_path / "sheet.pdf"
-    path.write_bytes(pdf)
-    return _run("pdftotext", "-layout", str(path), "-"), _run("pdfinfo", str(path))
 
 
 @pytest.fixture
@@ -82,14 +58,14 @@ def _url(round_id: int) -> str:
 
 
 def test_chair_prints_the_sheet_in_chinese(client, auth, round_id, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     auth.login("chair")
     response = client.get(_url(round_id))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert response.headers["Cache-Control"] == "no-store"
-    text, info = _pdf_text(response.data, tmp_path)
+    text, info = pdf_text(response.data, tmp_path)
     assert "Pages:           1" in info
     assert "841.89 x 595.276 pts (A4)" in info  # landscape
     for expected in (TITLE, "甲村", "王芳", "李娜", "张敏", "已提交", "未提交", "主席签字"):
@@ -105,7 +81,7 @@ def test_chair_prints_the_sheet_in_chinese(client, auth, round_id, tmp_path):
 
 
 def test_the_result_column_shows_a_rated_result(app, client, auth, world, round_id, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     with app.app_context():
         chair = db.session.get(Account, world["chair"].id)
         entry = db.session.scalars(
@@ -115,14 +91,14 @@ def test_the_result_column_shows_a_rated_result(app, client, auth, world, round_
         service.rate(chair, entry, "counts", votes)
         db.session.commit()
     auth.login("chair")
-    text, _info = _pdf_text(client.get(_url(round_id)).data, tmp_path)
+    text, _info = pdf_text(client.get(_url(round_id)).data, tmp_path)
     li = next(line for line in text.splitlines() if "李娜" in line)
     assert li.split()[-1] == "不合格"
     assert text.count("不合格") == 3  # the two vote headers and her result
 
 
 def test_a_long_committee_runs_onto_more_pages(app, client, auth, world, make_member, tmp_path):
-    _need_pdf_tools()
+    need_pdf_tools()
     for n in range(30):
         make_member(world["village_a"], name=f"成员{n:02d}")
     with app.app_context():
@@ -132,7 +108,7 @@ def test_a_long_committee_runs_onto_more_pages(app, client, auth, world, make_me
         db.session.commit()
         new_id = round_.id
     auth.login("chair")
-    text, info = _pdf_text(client.get(_url(new_id)).data, tmp_path)
+    text, info = pdf_text(client.get(_url(new_id)).data, tmp_path)
     assert "Pages:           2" in info
     assert "第2页/共2页" in "".join(text.split())
     assert all(f"成员{n:02d}" in text for n in range(30))
@@ -205,5 +181,5 @@ def test_font_check_asks_fontconfig():
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         pytest.skip("fc-list is not installed to compare with")
-    listed = _run(fc_list, ":lang=zh", "family").strip()
+    listed = run(fc_list, ":lang=zh", "family").strip()
     assert (pdf._fontconfig_count(b":lang=zh") > 0) == bool(listed)
