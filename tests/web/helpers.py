@@ -6,6 +6,7 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_from
@@ -36,3 +37,13 @@ def submit(client: FlaskClient, url: str, data: dict, **kw):
     """Open the form at ``url`` and post ``data`` with its hidden fields."""
     _html, hidden = open_form(client, url)
     return client.post(url, data={**hidden, **data}, **kw)
+
+
+OTP_RE = re.compile(r'class="one-time-password" lang="en"><span>([^<]+)</span>')
+
+
+@pytest.fixture
+def english(client: FlaskClient) -> None:
+    """Pages in English, so the assertions read the msgids (the catalogue may change)."""
+    with client.session_transaction() as session:
+        session["locale"] = "en"

@@ -14,16 +14,9 @@ from fieldlog.admin.service import READABLE_ALPHABET, generate_password
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Log, Membership, Organisation, RoleGrant
 from tests.conftest import PASSWORD, AuthActions, csrf_from
-from tests.web.helpers import local_today
+from tests.web.helpers import OTP_RE, english, local_today  # noqa: F401 - the fixture
 
-OTP_RE = re.compile(r'class="one-time-password" lang="en"><span>([^<]+)</span>')
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the assertions read the msgids (the catalogue may change)."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
