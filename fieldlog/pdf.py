@@ -89,8 +89,15 @@ def _fontconfig_count(pattern: bytes) -> int:
     return count
 
 
-def _weasyprint() -> Any:
-    """WeasyPrint, imported only when a PDF is drawn: without Pango its import fails."""
+def load_weasyprint() -> Any:
+    """WeasyPrint, imported only when a PDF is drawn: without Pango its import fails.
+
+    Importing it sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES``, which would let
+    truncated photo uploads through (``photos.imaging``); the setting is put back.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as error:
@@ -100,12 +107,14 @@ def _weasyprint() -> Any:
                 "so the PDF cannot be made."
             )
         ) from error
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
     return weasyprint
 
 
 def weasyprint_ready() -> Any:
     """The WeasyPrint module once the server can draw Chinese PDFs, else ``PdfUnavailable``."""
-    weasyprint = _weasyprint()
+    weasyprint = load_weasyprint()
     if not cjk_font_installed():
         raise PdfUnavailable(
             _("The server has no Chinese font (fonts-noto-cjk), so the PDF cannot be made.")

@@ -16,9 +16,9 @@ def need_pdf_tools() -> None:
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
     try:
-        import weasyprint  # noqa: F401
-    except OSError as error:
-        pytest.skip(f"WeasyPrint cannot load Pango: {error}")
+        pdf.load_weasyprint()  # not a bare import: see load_weasyprint
+    except pdf.PdfUnavailable as error:
+        pytest.skip(f"WeasyPrint cannot be used: {error.__cause__}")
     if not pdf.cjk_font_installed():
         pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
 

@@ -32,13 +32,13 @@ def _fits(page, what: str) -> None:
 
 def _sheet_unavailable() -> str | None:
     """Why the server cannot draw the PDF here, or None when it can."""
-    from fieldlog.pdf import cjk_font_installed
+    from fieldlog import pdf
 
     try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        return f"WeasyPrint with Pango is not usable: {error}"
-    if not cjk_font_installed():
+        pdf.load_weasyprint()
+    except pdf.PdfUnavailable as error:
+        return f"WeasyPrint with Pango is not usable: {error.__cause__}"
+    if not pdf.cjk_font_installed():
         return "no Chinese font installed: apt-get install fonts-noto-cjk"
     return None
 

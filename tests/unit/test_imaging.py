@@ -76,3 +76,19 @@ def test_own_pixel_cap():
     with pytest.raises(imaging.ImageProblem, match="pixels"):
         imaging.prepare(picture((300, 300)), max_pixels=300 * 300 - 1)
     assert imaging.prepare(picture((300, 300)), max_pixels=300 * 300).width == 300
+
+
+def test_truncated_stays_refused_after_a_pdf_library_import():
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES; drawing a PDF must not
+    let truncated uploads through afterwards."""
+    from PIL import ImageFile
+
+    from fieldlog import pdf
+
+    try:
+        pdf.load_weasyprint()
+    except pdf.PdfUnavailable:
+        pytest.skip("WeasyPrint cannot be imported here")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    with pytest.raises(imaging.ImageProblem):
+        imaging.prepare(truncated_jpeg())

@@ -804,7 +804,7 @@ def test_a_large_batch_is_drawn_in_worker_processes(app, world, year_logs, monke
 
 
 def test_without_a_chinese_font_the_book_is_refused(app, client, auth, world, monkeypatch):
-    monkeypatch.setattr(pdf, "_weasyprint", lambda: object())
+    monkeypatch.setattr(pdf, "load_weasyprint", lambda: object())
     monkeypatch.setattr(pdf, "cjk_font_installed", lambda: False)
     auth.login("member")
     response = client.get(f"/books/{world['member'].id}/{YEAR}.pdf")

@@ -145,7 +145,7 @@ def test_no_such_round(client, auth, world, round_id):
 
 
 def test_without_a_chinese_font_the_sheet_is_refused(client, auth, round_id, monkeypatch):
-    monkeypatch.setattr(pdf, "_weasyprint", lambda: object())
+    monkeypatch.setattr(pdf, "load_weasyprint", lambda: object())
     monkeypatch.setattr(pdf, "cjk_font_installed", lambda: False)
     auth.login("chair")
     response = client.get(_url(round_id))
