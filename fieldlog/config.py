@@ -59,10 +59,10 @@ class DefaultConfig:
     # (month, day) of the book's year from which a member submits her record book. After
     # 31 December it is handed in late, accepted until the end of the following year.
     RECORD_BOOK_OPENS = (12, 1)
-    # Processes drawing a batch of PDFs (a committee's record books as one ZIP): 1 = only the
-    # process serving the request (leaves other CPUs to other users); 0 = one per CPU, at
-    # most 4 (faster when CPUs are idle; see benchmarks/README.md).
-    PDF_PROCESSES = 1
+    # Processes drawing a batch of PDFs (a committee's record books as one ZIP): 0 = one per
+    # CPU, at most 4 (15 books in 6 s instead of 10 s on 2 CPUs, see benchmarks/README.md);
+    # 1 = only the process serving the request, leaving other CPUs to other users.
+    PDF_PROCESSES = 0
 
     LOGS_PER_PAGE = 30
     # Largest number of women one entry may report reaching.
