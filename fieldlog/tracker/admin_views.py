@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from fieldlog import access
+from fieldlog import access, labels
 from fieldlog.extensions import db
 from fieldlog.models import DutyType, Organisation
 from fieldlog.obligations import Status
@@ -83,6 +83,29 @@ def totals_row(rows: Sequence[RollupRow], width: int) -> RollupRow:
     """The whole subtree: every column summed."""
     cells = [total(row.cells[i] for row in rows) for i in range(width)]
     return RollupRow(None, sum(r.members for r in rows), cells, total(cells))
+
+
+class CellWords:
+    """The screen-reader words of the roll-up's cells, translated once per distinct value:
+    a district's page has thousands of cells but few distinct counts."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[int, int], str] = {}
+        self._missed: dict[int, str] = {}
+        self._status = {key.value: str(label) for key, label in labels.STATUS.items()}
+
+    def done(self, n: int, m: int) -> str:
+        if (n, m) not in self._done:
+            self._done[(n, m)] = _("%(n)s of %(m)s done", n=n, m=m)
+        return self._done[(n, m)]
+
+    def missed(self, n: int) -> str:
+        if n not in self._missed:
+            self._missed[n] = _("%(n)s missed", n=n)
+        return self._missed[n]
+
+    def status(self, cue: str) -> str:
+        return self._status[cue]
 
 
 def short_quarter(period: Period) -> str:
@@ -159,6 +182,7 @@ def rollup(org_id: int):
         totals=totals_row(rows, len(duties)),
         grid_url=grid_url,
         percent=chart.percent,
+        words=CellWords(),
         chart_svg=svg,
         history=[(short_quarter(p), p.label(locale), rate) for p, rate in history],
     )
