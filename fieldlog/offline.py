@@ -56,7 +56,10 @@ def _package_version() -> str:
 @bp.record_once
 def _on_register(state: BlueprintSetupState) -> None:
     app = state.app
-    app.extensions[EXTENSION] = {"version": f"{_package_version()}-{_hash_files(app)}"}
+    app.extensions[EXTENSION] = {
+        "version": f"{_package_version()}-{_hash_files(app)}",
+        "static_urls": _static_urls(app),
+    }
 
 
 def cache_version() -> str:
@@ -65,15 +68,16 @@ def cache_version() -> str:
     return str(configured or current_app.extensions[EXTENSION]["version"])
 
 
-def _static_urls() -> list[str]:
+def _static_urls(app: Flask) -> list[str]:
     """The static files the pages use (styles, scripts, icons, the manifest), as /static/...
-    URLs; not the service worker itself, nor anything a page does not need offline."""
-    static = Path(current_app.static_folder or "static")
+    URLs; not the service worker itself, nor anything a page does not need offline. Listed
+    once at start-up, like the version."""
+    static = Path(app.static_folder or "static")
     urls = []
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
         name = path.relative_to(static).as_posix()
         if name != "js/sw.js" and (name.split("/")[0] in PRECACHE_DIRS or name in PRECACHE_FILES):
-            urls.append(f"{current_app.static_url_path}/{name}")
+            urls.append(f"{app.static_url_path}/{name}")
     return urls
 
 
@@ -87,7 +91,7 @@ def worker_config() -> dict[str, Any]:
     """What the service worker needs to know, put in front of static/js/sw.js."""
     return {
         "version": cache_version(),
-        "precache": [*_static_urls(), "/offline"],
+        "precache": [*current_app.extensions[EXTENSION]["static_urls"], "/offline"],
         "offline": "/offline",
         "shell": _shell_urls(),
         "navigationTimeout": NAVIGATION_TIMEOUT_MS,

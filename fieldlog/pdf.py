@@ -20,7 +20,6 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -252,14 +251,3 @@ def day_label(day: date, locale: str) -> str:
     if locale.startswith("zh"):
         return f"{day.year}年{day.month}月{day.day}日"
     return day.isoformat()
-
-
-def file_name_part(text: str) -> str:
-    """``text`` without the characters file systems refuse (for a Chinese file name)."""
-    return "".join(c for c in text if c not in FILENAME_UNSAFE and c.isprintable()).strip()
-
-
-def content_disposition(ascii_name: str, name: str, inline: bool = True) -> str:
-    """An ASCII file name and the Chinese one beside it (RFC 6266 ``filename*``)."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from fieldlog import access
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
+from fieldlog.models import Organisation
 from fieldlog.timeutil import local_today
 
 
@@ -30,10 +31,8 @@ def current_locale() -> str:
     return str(get_locale())
 
 
-def chaired_org(org_id: int):
+def chaired_org(org_id: int) -> Organisation:
     """The organisation whose committee the current user chairs: 404 if none, 403 if not hers."""
-    from fieldlog.models import Organisation
-
     org = db.get_or_404(Organisation, org_id)
     if not access.is_chair_of(current_user, org.id):
         abort(403)

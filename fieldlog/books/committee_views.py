@@ -7,11 +7,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fieldlog import access, pdf
+from fieldlog import access
 from fieldlog.books import bp, content, queries, render, service
 from fieldlog.books.forms import ReopenForm
 from fieldlog.books.service import WindowState
 from fieldlog.books.views import send, unavailable
+from fieldlog.downloads import clean_filename
 from fieldlog.extensions import db
 from fieldlog.models import Account, Organisation
 from fieldlog.pdf import PdfUnavailable
@@ -73,7 +74,7 @@ def committee_zip(org_id: int, year: int):
     except PdfUnavailable as error:
         return unavailable(error, url_for("books.committee", org_id=org.id, year=year))
     ascii_name = f"record-books-{org.id}-{year}.zip"
-    name = f"{_('Work record books')}-{pdf.file_name_part(org.name)}-{year}.zip"
+    name = f"{_('Work record books')}-{clean_filename(org.name)}-{year}.zip"
     return send(render.zip_pdfs(books, pdfs), "application/zip", (ascii_name, name))
 
 

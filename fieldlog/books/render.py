@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from fieldlog import labels, pdf
 from fieldlog.books.content import FIELD_LABELS, Book
 from fieldlog.catalogue import LOG_FIELDS
+from fieldlog.downloads import clean_filename
 from fieldlog.periods import parse_period
 from fieldlog.spreadsheet import write_sheet
 from fieldlog.timeutil import to_local
@@ -72,7 +73,7 @@ def render_pdfs(books: Sequence[Book], locale: str, printed_on: date) -> list[by
 def file_names(book: Book, ext: str) -> tuple[str, str]:
     """``(ASCII name, Chinese name)`` of a book's file."""
     ascii_name = f"record-book-{book.member.id}-{book.year}.{ext}"
-    name = pdf.file_name_part(book.member.display_name) or str(book.member.id)
+    name = clean_filename(book.member.display_name) or str(book.member.id)
     return ascii_name, f"{_('Work record book')}-{name}-{book.year}.{ext}"
 
 

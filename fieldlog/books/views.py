@@ -22,9 +22,10 @@ from fieldlog import access
 from fieldlog.books import bp, content, render, service
 from fieldlog.books.forms import BookForm
 from fieldlog.books.service import WindowState
+from fieldlog.downloads import content_disposition
 from fieldlog.extensions import db
 from fieldlog.models import Account
-from fieldlog.pdf import PdfUnavailable, content_disposition, day_label
+from fieldlog.pdf import PdfUnavailable, day_label
 from fieldlog.webutil import app_today, attempt, current_locale
 
 # How many years back her page offers.
@@ -137,7 +138,8 @@ def unavailable(error: PdfUnavailable, back: str):
 def send(data: bytes, mimetype: str, names: tuple[str, str]) -> Response:
     """A file download; private data, so never kept by shared caches."""
     g.no_store = True
-    headers = {"Content-Disposition": content_disposition(*names, inline=False)}
+    ascii_name, name = names
+    headers = {"Content-Disposition": content_disposition(name, ascii_name)}
     return Response(data, mimetype=mimetype, headers=headers)
 
 

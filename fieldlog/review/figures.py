@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from fieldlog.obligations import Obligation, Status
-from fieldlog.periods import Period, parse_period
+from fieldlog.periods import Period
 
 OWED = (Status.DONE, Status.OPEN, Status.DUE_SOON, Status.OVERDUE, Status.EXCUSED)
 COUNTS = ("owed", "done", "overdue", "open", "excused", "late", "logs")
@@ -70,8 +70,3 @@ def completion(totals: Mapping[str, int]) -> int | None:
     if due <= 0:
         return None
     return round(100 * totals["done"] / due)
-
-
-def cell_period(cell: Mapping[str, Any]) -> Period:
-    """The period of one stored cell."""
-    return parse_period(cell["period"])

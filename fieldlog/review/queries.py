@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldlog.extensions import db
 from fieldlog.models import ReviewEntry, ReviewRound
-from fieldlog.vocab import Grade, ReviewStatus
+from fieldlog.vocab import ReviewStatus
 
 
 def rounds_of(org_id: int) -> list[ReviewRound]:
@@ -58,9 +58,6 @@ def entries_of(account_id: int) -> list[ReviewEntry]:
             .order_by(ReviewRound.half.desc())
         )
     )
-
-
-GRADE_ORDER = {g.value: g.rank for g in Grade}
 
 
 def reports_to_write(account_id: int) -> list[ReviewEntry]:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldlog import pdf
+from fieldlog.downloads import clean_filename, content_disposition
 from fieldlog.extensions import db
 from fieldlog.labels import GRADE, RATER_GROUP
 from fieldlog.models import DutyType, ReviewEntry, ReviewRound
@@ -124,9 +125,9 @@ def render_sheet(round_: ReviewRound, locale: str) -> bytes:
 # The file name -----------------------------------------------------------------------------
 
 
-def content_disposition(round_: ReviewRound) -> str:
+def sheet_disposition(round_: ReviewRound) -> str:
     """``inline`` with an ASCII file name and the Chinese one (RFC 6266 ``filename*``)."""
     ascii_name = f"review-sheet-{round_.organisation_id}-{round_.half}.pdf"
-    org = pdf.file_name_part(round_.organisation.name)
+    org = clean_filename(round_.organisation.name)
     name = _("Review sheet") + f"-{org}-{round_.half}.pdf"
-    return pdf.content_disposition(ascii_name, name)
+    return content_disposition(name, ascii_name, "inline")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from fieldlog import access
 from fieldlog.pdf import PdfUnavailable
 from fieldlog.review import bp, queries
-from fieldlog.review.sheet import content_disposition, render_sheet
+from fieldlog.review.sheet import render_sheet, sheet_disposition
 from fieldlog.webutil import chair_required, current_locale
 
 
@@ -32,5 +32,5 @@ def sheet(round_id: int):
     return Response(
         pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": content_disposition(round_)},
+        headers={"Content-Disposition": sheet_disposition(round_)},
     )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from fieldlog import pdf
+from fieldlog import downloads, pdf
 from fieldlog.books.service import WindowState, window
 from fieldlog.obligations import DutySpec, Entry, Status, Term, year_obligations
 from fieldlog.periods import Cadence, Period
@@ -99,8 +99,8 @@ def test_pdf_processes(setting, expected_at_most):
 
 
 def test_file_names_and_disposition():
-    assert pdf.file_name_part(' 甲村/妇联:"执委" ') == "甲村妇联执委"
-    assert pdf.content_disposition("a.pdf", "甲村.pdf", inline=False) == (
+    assert downloads.clean_filename(' 甲村/妇联:"执委" ') == "甲村妇联执委"
+    assert downloads.content_disposition("甲村.pdf", "a.pdf") == (
         "attachment; filename=\"a.pdf\"; filename*=UTF-8''%E7%94%B2%E6%9D%91.pdf"
     )
     assert pdf.day_label(date(2026, 6, 30), "zh_Hans_CN") == "2026年6月30日"
