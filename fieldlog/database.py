@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -83,3 +85,35 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
 def read_only_request() -> bool:
     """True inside a GET/HEAD/OPTIONS request, which never writes."""
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
+WROTE = "fieldlog.wrote"
+
+
+def track_writes(session_class: Any) -> None:
+    """Remember, per transaction, whether a session has flushed anything (see ``idle``)."""
+
+    @event.listens_for(session_class, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        session.info[WROTE] = True
+
+    @event.listens_for(session_class, "after_transaction_end")
+    def _ended(session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            session.info.pop(WROTE, None)
+
+
+@contextmanager
+def idle(session: Any) -> Iterator[None]:
+    """Hold no transaction (and so no SQLite write lock) during slow work: hashing a
+    password, parsing a file, decoding an image, drawing a document.
+
+    The request's transaction so far must have only read: it is ended here, its objects
+    expire and load again (in a new transaction) when next used, so whatever was checked
+    before must be checked again by the write that follows. Ending a transaction that
+    already wrote would lose the write, so that is a programming error.
+    """
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+        raise RuntimeError("idle() after a write: commit first or do the slow work earlier")
+    session.rollback()
+    yield
