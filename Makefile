@@ -49,9 +49,9 @@ format: $(VENV)/.installed-test
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--ignore-dirs ".* .venv" \
-		--project FieldLog -o fieldlog/translations/messages.pot .
+		--width=100 --project FieldLog -o fieldlog/translations/messages.pot .
 	$(BIN)/pybabel update -i fieldlog/translations/messages.pot -d fieldlog/translations \
-		-l zh_Hans_CN --no-fuzzy-matching --omit-header
+		-l zh_Hans_CN --no-fuzzy-matching --width=100
 	$(BIN)/pybabel compile -d fieldlog/translations -l zh_Hans_CN
 
 clean:

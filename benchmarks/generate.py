@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     _prepare_database(url, args.recreate)
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"}, instance_path=str(DATA_DIR)
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-not-for-production-use"},
+        instance_path=str(DATA_DIR),
     )
     today = args.today or local_today(TZ)
     with app.app_context():

@@ -41,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as instance:
         app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": args.url, "SECRET_KEY": "bench"}, instance_path=instance
+            {
+                "SQLALCHEMY_DATABASE_URI": args.url,
+                "SECRET_KEY": "bench-secret-key-not-for-production-use",
+            },
+            instance_path=instance,
         )
         year = args.year or local_today(app.config["TIMEZONE"]).year - 1
         with app.app_context():

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": "bench-secret-key-not-for-production-use",
             "RATELIMIT_STORAGE_URI": "memory://",
         },
         instance_path=str(DATA_DIR),

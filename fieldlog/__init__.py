@@ -55,11 +55,26 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    _check_secret(app.config["SECRET_KEY"])
     # A wrong review rule stops the start with its reason, not a review page later.
     try:
         app.config["REVIEW_RULE"] = check_rule(app.config["REVIEW_RULE"])
     except RuleError as error:
         raise RuntimeError(f"REVIEW_RULE in the configuration: {error}") from error
+
+
+MIN_SECRET_BYTES = 32
+
+
+def _check_secret(key: str | bytes) -> None:
+    """A short SECRET_KEY lets anyone who guesses it forge sessions: refuse to start."""
+    size = len(key.encode() if isinstance(key, str) else key)
+    if size < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY has {size} bytes; it needs at least {MIN_SECRET_BYTES}. Leave it unset "
+            "to use instance/secret_key (made on first start), or set a long random value, "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
 
 
 def _normalise_db_url(url: str) -> str:

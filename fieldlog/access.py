@@ -21,6 +21,10 @@ from fieldlog.models import Account, Log, Membership, Organisation
 from fieldlog.vocab import Role
 
 CHAIR_ROLES = frozenset({Role.CHAIR.value, Role.VICE_CHAIR.value})
+# A log's free text that can point to the women it is about (names, where, what she said,
+# what help). The author and her chair read it; an admin's ledgers and her copies of record
+# books keep counts, categories and dates only.
+WOMEN_DETAIL_FIELDS = frozenset({"women_names", "place", "notes", "needs", "help_kind"})
 
 
 def chaired_org_ids(actor: Account) -> set[int]:
@@ -96,12 +100,22 @@ def can_manage_committee(actor: Account, org: Organisation) -> bool:
     return is_chair_of(actor, org.id) or is_admin_of(actor, org)
 
 
+def roles_in(account: Account, org_id: int) -> set[str]:
+    """The roles ``account`` holds in organisation ``org_id``."""
+    return {g.role for g in account.grants if g.organisation_id == org_id}
+
+
 def can_manage_term(actor: Account, term: Membership) -> bool:
-    """Who ends a committee term: the committee's chair (not her own term), or an admin
-    of both the committee and the member's account."""
-    if term.account_id != actor.id and is_chair_of(actor, term.organisation_id):
+    """Who ends a committee term: an admin of both the committee and the member's account;
+    else the committee's chair or vice chair, never for her own term, and for the term of
+    a chair or vice chair only the chair herself."""
+    if is_admin_of(actor, term.organisation) and can_manage_account(actor, term.account):
         return True
-    return is_admin_of(actor, term.organisation) and can_manage_account(actor, term.account)
+    if term.account_id == actor.id or not is_chair_of(actor, term.organisation_id):
+        return False
+    if roles_in(term.account, term.organisation_id) & CHAIR_ROLES:
+        return Role.CHAIR.value in roles_in(actor, term.organisation_id)
+    return True
 
 
 def can_manage_account(actor: Account, account: Account) -> bool:

@@ -28,6 +28,10 @@ class DefaultConfig:
     # Failed logins allowed before the login is refused for a while.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # A one-time password (new account, reset, roster import) logs in once within this many
+    # days; after that an admin or chair makes a new one.
+    ONE_TIME_PASSWORD_DAYS = 7
+
     # memory:// is per process; use redis://127.0.0.1:6379/0 with several workers.
     RATELIMIT_STORAGE_URI = "memory://"
 

@@ -21,13 +21,15 @@ pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.queries", "tests.f
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct-horse-42"
+# At least 32 bytes: the app refuses to start with a shorter SECRET_KEY.
+TEST_SECRET_KEY = "test-secret-key-not-for-production-use"
 
 
 def _config(tmp_path, db_url: str) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SECRET_KEY": "test-secret-not-for-production",
+        "SECRET_KEY": TEST_SECRET_KEY,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
 
@@ -164,4 +166,4 @@ def pytest_report_header(config) -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite in memory'}"
 
 
-__all__ = ["PASSWORD", "AuthActions", "csrf_from"]
+__all__ = ["PASSWORD", "TEST_SECRET_KEY", "AuthActions", "csrf_from"]

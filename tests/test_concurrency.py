@@ -14,6 +14,7 @@ from fieldlog.auth.passwords import hash_password
 from fieldlog.extensions import db
 from fieldlog.models import Account, Log, Membership, Organisation
 from fieldlog.seed import seed_duty_types
+from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import KINDS, scratch_database
 
 pytestmark = pytest.mark.slow
@@ -22,7 +23,9 @@ PER_WORKER = 15
 
 
 def _app(url: str, instance: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"}, instance_path=instance)
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY}, instance_path=instance
+    )
 
 
 def _prepare(url: str, instance: str) -> int:

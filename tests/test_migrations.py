@@ -14,6 +14,7 @@ from fieldlog import create_app
 from fieldlog.catalogue import SEVEN_ONES
 from fieldlog.extensions import db
 from fieldlog.models import Base, DutyType
+from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import KINDS, scratch_database
 
 
@@ -25,7 +26,8 @@ def empty_db_url(request, tmp_path) -> Iterator[str]:
 
 def test_upgrade_from_empty_matches_models(empty_db_url, tmp_path):
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": empty_db_url, "SECRET_KEY": "t"}, instance_path=str(tmp_path)
+        {"SQLALCHEMY_DATABASE_URI": empty_db_url, "SECRET_KEY": TEST_SECRET_KEY},
+        instance_path=str(tmp_path),
     )
     with app.app_context():
         upgrade()

@@ -26,8 +26,13 @@ from fieldlog.admin.terms import (
     membership_errors,
     start_term,
 )
-from fieldlog.auth.passwords import hash_one_time_password, hash_password
-from fieldlog.auth.service import check_new_password, end_sessions, find_account
+from fieldlog.auth.passwords import hash_password
+from fieldlog.auth.service import (
+    check_new_password,
+    end_sessions,
+    find_account,
+    issue_one_time_password,
+)
 from fieldlog.auth.throttle import current_throttle
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
@@ -177,7 +182,7 @@ def _account_errors(data: AccountInput) -> dict[str, str]:
     return errors
 
 
-def _new_account(data: AccountInput, org: Organisation, password_hash: str) -> Account:
+def _new_account(data: AccountInput, org: Organisation, password_hash: str = "") -> Account:
     username = data.username.strip()
     return Account(
         username=username,
@@ -185,7 +190,6 @@ def _new_account(data: AccountInput, org: Organisation, password_hash: str) -> A
         organisation_id=org.id,
         phone=(data.phone or "").strip() or (username if MOBILE_RE.match(username) else None),
         password_hash=password_hash,
-        must_change_password=True,
     )
 
 
@@ -228,7 +232,8 @@ def _create_account(
     if errors:
         raise FieldErrors(errors)
     password = generate_password()
-    account = _new_account(data, org, hash_one_time_password(password))
+    account = _new_account(data, org)
+    issue_one_time_password(account, password)
     _add_account(actor, account)
     _join_committee(actor, account, org, data)
     db.session.flush()
@@ -274,7 +279,6 @@ def bootstrap_admin(
         raise DomainError(_("Unknown kind of organisation."))
     org = _root_org(org_name.strip(), org_kind)
     account = _new_account(data, org, hash_password(password))
-    account.must_change_password = False
     _add_account(None, account)
     add_grant(None, account, org, Role.ADMIN.value)
     db.session.flush()
@@ -302,12 +306,11 @@ def reset_password(actor: Account, account: Account) -> str:
     if account.id == actor.id:
         raise DomainError(_("To change your own password, use Change password."))
     password = generate_password()
-    account.password_hash = hash_one_time_password(password)
     before = account.must_change_password
-    account.must_change_password = True
+    issue_one_time_password(account, password)
     end_sessions(account)
     # She may be locked out after failed tries; the reset is what she asked for.
-    current_throttle().succeeded(account.username)
+    current_throttle().succeeded(account.login_key)
     changes = {"password_hash": ["***", "***"], "must_change_password": [before, True]}
     audit.record(actor, AuditAction.PASSWORD, "account", account.id, changes)
     db.session.flush()

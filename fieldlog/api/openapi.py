@@ -91,6 +91,12 @@ PARAMETERS = {
 }
 
 LOGIN = obj({"username": STR, "password": STR}, ("username", "password"))
+PASSWORD = obj(
+    {"current_password": STR, "new_password": STR},
+    ("current_password", "new_password"),
+    description="Her current password (the one-time password right after a reset) and a new "
+    "one of at least 8 characters. Other sessions of the account end.",
+)
 SYNC_BODY = obj(
     {"entries": {"type": "array", "items": ref("SyncEntry"), "maxItems": 100}},
     ("entries",),
@@ -186,7 +192,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op(
             "Log in; answers who she is with the CSRF token for later writes.",
             {"200": ok("Logged in.", ref("Account"))},
-            ("400", "422", "429"),
+            ("400", "401", "422", "429"),
             _json(LOGIN),
             security=[],
         )
@@ -197,6 +203,15 @@ PATHS: dict[str, dict[str, Any]] = {
             {"204": ok("Logged out.")},
             ("400", "401"),
             security=WRITE,
+        )
+    },
+    "/password": {
+        "post": op(
+            "Change her own password. An account with a one-time password must do this "
+            "first: every other route answers 403 until then.",
+            {"200": ok("Changed; this session stays logged in.", ref("Account"))},
+            ("400", "401", "422"),
+            _json(PASSWORD),
         )
     },
     "/me": {

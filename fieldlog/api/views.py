@@ -16,7 +16,7 @@ from fieldlog import access
 from fieldlog.api import bp, inputs
 from fieldlog.api.serialize import account_json, duty_json, log_json
 from fieldlog.auth import service as auth_service
-from fieldlog.auth.forms import LoginForm
+from fieldlog.auth.forms import LoginForm, PasswordChangeForm
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import csrf, db
 from fieldlog.logs import queries, service
@@ -78,6 +78,22 @@ def logout() -> tuple[str, int]:
     db.session.commit()
     logout_user()
     return "", 204
+
+
+@bp.post("/password")
+@api_login_required
+def change_password() -> Response:
+    body = inputs.json_body()
+    fields = {k: inputs.form_text(body.get(k)) or "" for k in ("current_password", "new_password")}
+    form = PasswordChangeForm(
+        formdata=MultiDict({**fields, "confirm": fields["new_password"]}), meta={"csrf": False}
+    )
+    if not form.validate():
+        raise FieldErrors({k: [str(m) for m in v] for k, v in form.errors.items()})
+    auth_service.change_password(current_user, form.current_password.data, form.new_password.data)
+    db.session.commit()
+    login_user(current_user._get_current_object())  # this client keeps its session
+    return jsonify(_me())
 
 
 @bp.get("/me")

@@ -16,4 +16,4 @@ def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login's callback
     return load_session_account(session_id)
 
 
-from fieldlog.auth import views  # noqa: E402, F401 - registers the routes
+from fieldlog.auth import gate, views  # noqa: E402, F401 - registers the routes and the gate

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fieldlog import audit
 from fieldlog.auth import passwords
-from fieldlog.auth.passwords import hash_password, needs_rehash, verify_password
+from fieldlog.auth.passwords import (
+    hash_one_time_password,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from fieldlog.auth.throttle import current_throttle
+from fieldlog.database import idle
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
 from fieldlog.models import Account
-from fieldlog.models.account import new_session_token
+from fieldlog.models.account import login_key, new_session_token
 from fieldlog.timeutil import now_utc
 from fieldlog.vocab import AuditAction
 
@@ -26,28 +35,72 @@ class TooManyAttempts(DomainError):
 
 
 def find_account(username: str) -> Account | None:
-    """The account with this login name, ignoring case and surrounding spaces."""
-    name = username.strip().casefold()
-    return db.session.scalars(select(Account).where(func.lower(Account.username) == name)).first()
+    """The account with this login name, whatever its case, width or surrounding spaces."""
+    key = login_key(username)
+    return db.session.scalars(select(Account).where(Account.login_key == key)).first()
+
+
+def _refused() -> DomainError:
+    return DomainError(_("Wrong login name or password."), status=401)
 
 
 def authenticate(username: str, password: str, address: str) -> Account:
-    """Check a login; raise ``TooManyAttempts`` or ``DomainError`` (401) when refused."""
+    """Check a login; raise ``TooManyAttempts`` or ``DomainError`` (401) when refused.
+
+    The throttle counts failures against the same key the lookup uses, so a name with
+    extra spaces or other letter case is the same login. The password check (argon2, slow
+    on purpose) runs with no transaction open, so on SQLite it holds no write lock.
+    """
+    key = login_key(username)
     throttle = current_throttle()
-    if throttle.blocked(username, address):
+    if throttle.blocked(key, address):
         raise TooManyAttempts(_("Too many failed logins. Please wait 15 minutes and try again."))
     account = find_account(username)
-    ok = verify_password(account.password_hash if account else passwords.DUMMY_HASH, password)
-    if account is None or not ok or not account.active:
-        throttle.failed(username, address)
-        raise DomainError(_("Wrong login name or password."), status=401)
-    throttle.succeeded(username)
-    if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-    account.last_login_at = now_utc()
+    stored = account.password_hash if account else passwords.DUMMY_HASH
+    account_id = account.id if account else None
+    with idle(db.session):
+        ok = verify_password(stored, password)
+        upgraded = hash_password(password) if ok and needs_rehash(stored) else None
+    # A fresh transaction: the account is read again, and must be as it was when checked.
+    account = db.session.get(Account, account_id) if account_id else None
+    if account is None or not ok or not account.active or account.password_hash != stored:
+        throttle.failed(key, address)
+        raise _refused()
+    now = now_utc()
+    if account.must_change_password:
+        _use_one_time_password(account, now, key, address)
+    elif upgraded:
+        account.password_hash = upgraded
+    throttle.succeeded(key)
+    account.last_login_at = now
     audit.record(account, AuditAction.LOGIN, "account", account.id)
     db.session.flush()
     return account
+
+
+def _use_one_time_password(account: Account, now: datetime, key: str, address: str) -> None:
+    """A one-time password logs in once, before it expires."""
+    expires = account.one_time_expires_at
+    if account.one_time_used_at is not None or (expires is not None and expires <= now):
+        current_throttle().failed(key, address)
+        raise DomainError(
+            _(
+                "This one-time password has been used or has expired. Ask your chair or "
+                "administrator for a new one."
+            ),
+            status=401,
+        )
+    account.one_time_used_at = now
+
+
+def issue_one_time_password(account: Account, password: str) -> None:
+    """Give ``account`` the one-time password ``password``: it logs in once, within
+    ``ONE_TIME_PASSWORD_DAYS``, and then only lets her choose her own password."""
+    account.password_hash = hash_one_time_password(password)
+    account.must_change_password = True
+    days = current_app.config["ONE_TIME_PASSWORD_DAYS"]
+    account.one_time_expires_at = now_utc() + timedelta(days=days)
+    account.one_time_used_at = None
 
 
 def end_sessions(account: Account) -> None:
@@ -79,6 +132,7 @@ def change_password(account: Account, current: str, new: str) -> None:
     check_new_password(new, account.username)
     account.password_hash = hash_password(new)
     account.must_change_password = False
+    account.one_time_expires_at = account.one_time_used_at = None
     end_sessions(account)
     audit.record(account, AuditAction.PASSWORD, "account", account.id)
     db.session.flush()

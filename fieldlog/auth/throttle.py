@@ -1,7 +1,8 @@
-"""Failed-login throttling per account and per address.
+"""Failed-login throttling per login and per address.
 
 Backed by the ``limits`` library: ``memory://`` keeps counts in the process (one worker),
-``redis://`` shares them between workers.
+``redis://`` shares them between workers. Callers pass the login's key
+(``models.account.login_key``), the same form the account lookup uses.
 """
 
 from __future__ import annotations
@@ -20,21 +21,21 @@ class LoginThrottle:
         self._per_account = parse(per_account)
         self._per_address = parse(per_address)
 
-    def blocked(self, username: str, address: str) -> bool:
+    def blocked(self, key: str, address: str) -> bool:
         """Whether either the login name or the address has used up its tries."""
         return not (
-            self._limiter.test(self._per_account, "login-account", username.casefold())
+            self._limiter.test(self._per_account, "login-account", key)
             and self._limiter.test(self._per_address, "login-address", address)
         )
 
-    def failed(self, username: str, address: str) -> None:
+    def failed(self, key: str, address: str) -> None:
         """Count one failed try against both keys."""
-        self._limiter.hit(self._per_account, "login-account", username.casefold())
+        self._limiter.hit(self._per_account, "login-account", key)
         self._limiter.hit(self._per_address, "login-address", address)
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, key: str) -> None:
         """A correct password clears the account's count (not the address's)."""
-        self._limiter.clear(self._per_account, "login-account", username.casefold())
+        self._limiter.clear(self._per_account, "login-account", key)
 
 
 def init_app(app: Flask) -> None:

@@ -76,6 +76,7 @@ class Book:
     as_of: date
     record: RecordBook | None
     names: bool  # whether this copy shows the women's names
+    details: bool  # whether it shows free text about the women (not in an admin's copy)
     terms: list[Membership]
     duties: list[DutyType]
     obligations: dict[str, list[Obligation]]
@@ -147,7 +148,8 @@ def load_books(members: Sequence[Account], year: int, today: date, viewer: Accou
     for member in members:
         record = records.get(member.id)
         names = shows_names(viewer, member, record)
-        entries = [_entry(log, names, tz) for log in logs[member.id]]
+        details = access.can_see_book_names(viewer, member)
+        entries = [_entry(log, hidden_fields(names, details), tz) for log in logs[member.id]]
         files = _attach_photos(entries, photos, folder)
         books.append(
             Book(
@@ -156,6 +158,7 @@ def load_books(members: Sequence[Account], year: int, today: date, viewer: Accou
                 as_of=min(today, date(year, 12, 31)),
                 record=record,
                 names=names,
+                details=details,
                 terms=terms_in(member, year),
                 duties=duties,
                 obligations=years[member.id],
@@ -175,12 +178,20 @@ def _whole_year(year: int) -> Period:
     return periods_of_year(year, Cadence.HALF)[1]
 
 
-def _entry(log: Log, names: bool, tz: str) -> Entry:
+def hidden_fields(names: bool, details: bool) -> frozenset[str]:
+    """The log fields a copy of a book leaves out: the women's names unless she chose to
+    show them to a reader allowed to see them; all free text about the women in a copy for
+    someone other than her and her chair."""
+    hidden = set() if details else set(access.WOMEN_DETAIL_FIELDS)
+    return frozenset(hidden if names else hidden | {"women_names"})
+
+
+def _entry(log: Log, hidden: frozenset[str], tz: str) -> Entry:
     entered = to_local(log.created_at, tz).date()
     period = period_of(log.happened_on, log.duty_type.cadence_enum)
     shown = []
     for name in LOG_FIELDS:
-        if name == "women_names" and not names:
+        if name in hidden:
             continue
         value = getattr(log, name)
         if value is None or value == "":

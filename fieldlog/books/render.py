@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fieldlog import labels, pdf
-from fieldlog.books.content import FIELD_LABELS, Book
+from fieldlog.books.content import FIELD_LABELS, Book, hidden_fields
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.downloads import clean_filename
 from fieldlog.periods import parse_period
@@ -101,7 +101,8 @@ def _cell(value: Any) -> Any:
 
 def entry_columns(book: Book) -> list[str]:
     """The log fields the entries sheet has columns for (names only when shown)."""
-    return [f for f in LOG_FIELDS if f != "women_names" or book.names]
+    hidden = hidden_fields(book.names, book.details)
+    return [f for f in LOG_FIELDS if f not in hidden]
 
 
 def entry_rows(book: Book, locale: str) -> tuple[list[str], list[list[Any]]]:

@@ -210,6 +210,8 @@ def end_term(org_id: int, term_id: int):
     term = db.get_or_404(Membership, term_id)
     if term.organisation_id != org.id:
         abort(404)
+    if term.account_id != current_user.id and not access.can_manage_term(current_user, term):
+        abort(403)  # her own term gets the service's explanation instead
     form = LeaveForm(left_on=app_today()) if request.method == "GET" else LeaveForm()
     if form.validate_on_submit():
         change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())

@@ -12,18 +12,23 @@ from datetime import date
 from sqlalchemy import Row, Select, select
 
 from fieldlog import catalogue
+from fieldlog.access import WOMEN_DETAIL_FIELDS
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Organisation
 
 BATCH = 2000
-# What a ledger row shows of a log, in catalogue order. Never ``women_names`` (privacy rule).
+# What a committee ledger row shows of a log, in catalogue order. Never ``women_names``.
 LOG_FIELDS = tuple(name for name in catalogue.LOG_FIELDS if name != "women_names")
+# An area ledger (admins) leaves out every free text about the women (see access.py).
+AREA_FIELDS = tuple(name for name in LOG_FIELDS if name not in WOMEN_DETAIL_FIELDS)
 
 
-def log_rows(org_ids: Select | Iterable[int], first: date, last: date) -> Iterator[Row]:
+def log_rows(
+    org_ids: Select | Iterable[int], first: date, last: date, fields: tuple[str, ...]
+) -> Iterator[Row]:
     """Non-deleted logs dated first..last by members at home in these organisations, by
     organisation, date and member: ``member, org, duty_type_id, happened_on, created_at``
-    then ``LOG_FIELDS``."""
+    then ``fields``."""
     query = (
         select(
             Account.display_name.label("member"),
@@ -31,7 +36,7 @@ def log_rows(org_ids: Select | Iterable[int], first: date, last: date) -> Iterat
             Log.duty_type_id,
             Log.happened_on,
             Log.created_at,
-            *(getattr(Log, name) for name in LOG_FIELDS),
+            *(getattr(Log, name) for name in fields),
         )
         .join(Account, Account.id == Log.account_id)
         .join(Organisation, Organisation.id == Account.organisation_id)

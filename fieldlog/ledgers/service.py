@@ -21,7 +21,7 @@ from sqlalchemy import Select
 
 from fieldlog import labels
 from fieldlog.ledgers import queries
-from fieldlog.ledgers.queries import LOG_FIELDS
+from fieldlog.ledgers.queries import AREA_FIELDS, LOG_FIELDS
 from fieldlog.ledgers.spans import quarters_of
 from fieldlog.models import DutyType, Organisation
 from fieldlog.periods import Cadence, Period, period_of
@@ -60,6 +60,7 @@ class _Columns:
 
     def __init__(self, scope: Scope, duties: Sequence[DutyType], locale: str) -> None:
         self.area = scope.area
+        self.fields = AREA_FIELDS if scope.area else LOG_FIELDS
         self.tz = current_app.config["TIMEZONE"]
         self.duty_names = {d.id: d.name(locale) for d in duties}
         self.cadences = {d.id: Cadence(d.cadence) for d in duties}
@@ -68,7 +69,7 @@ class _Columns:
 
     def header(self) -> list[str]:
         """Member, (organisation,) duty, date, every field, entered at, late."""
-        fields = [str(labels.FIELD[name]) for name in LOG_FIELDS]
+        fields = [str(labels.FIELD[name]) for name in self.fields]
         who = [_("Member")] + ([_("Organisation")] if self.area else [])
         return [*who, _("Duty"), str(labels.FIELD["happened_on"]), *fields, *self._tail()]
 
@@ -81,19 +82,18 @@ class _Columns:
         who = [_("Member")] + ([_("Organisation")] if self.area else [])
         return [*who, str(labels.FIELD["happened_on"]), *fields, *self._tail()]
 
-    @staticmethod
-    def duty_fields(duty: DutyType) -> list[str]:
-        return [name for name in duty.fields or [] if name in LOG_FIELDS]
+    def duty_fields(self, duty: DutyType) -> list[str]:
+        return [name for name in duty.fields or [] if name in self.fields]
 
     def values(self, row: Any) -> dict[str, Any]:
         """One log as plain values: text, real dates and numbers, labels for choices."""
         entered = to_local(row.created_at, self.tz)
         period_end = period_of(row.happened_on, self.cadences[row.duty_type_id]).end
-        values = {name: getattr(row, name) for name in LOG_FIELDS}
+        values = {name: getattr(row, name) for name in self.fields}
         for name, mapping in self.choices.items():
-            if values[name] is not None:
+            if values.get(name) is not None:
                 values[name] = mapping.get(values[name], values[name])
-        if values["volunteer_hours"] is not None:
+        if values.get("volunteer_hours") is not None:
             values["volunteer_hours"] = float(values["volunteer_hours"])
         values["member"], values["org"] = row.member, row.org
         values["duty"] = self.duty_names[row.duty_type_id]
@@ -104,7 +104,7 @@ class _Columns:
 
     def row(self, values: dict[str, Any]) -> list[Any]:
         who = [values["member"]] + ([values["org"]] if self.area else [])
-        fields = [values[name] for name in LOG_FIELDS]
+        fields = [values[name] for name in self.fields]
         return [*who, values["duty"], values["happened_on"], *fields, *self._end(values)]
 
     def duty_row(self, duty: DutyType, values: dict[str, Any]) -> list[Any]:
@@ -118,7 +118,7 @@ class _Columns:
 
 
 def _logs(scope: Scope, span: Period, columns: _Columns) -> Iterator[tuple[int, dict]]:
-    for row in queries.log_rows(scope.org_ids, span.start, span.end):
+    for row in queries.log_rows(scope.org_ids, span.start, span.end, columns.fields):
         yield row.duty_type_id, columns.values(row)
 
 

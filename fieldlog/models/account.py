@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fieldlog.database import UTCDateTime
 from fieldlog.extensions import db
 from fieldlog.models.organisation import Organisation, RoleGrant
 from fieldlog.timeutil import now_utc
+
+
+def login_key(username: str) -> str:
+    """The form of a login name that identifies an account: what the login looks up and
+    what the failed-login throttle counts against. Width (full-width digits from a Chinese
+    keyboard), case and surrounding spaces (U+3000 included) make no difference."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
 def new_session_token() -> str:
@@ -26,6 +34,9 @@ class Account(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # login_key(username), kept by the validator below; unique, so two names that differ
+    # only in case or width cannot both exist.
+    login_key: Mapped[str] = mapped_column(String(255), unique=True)
     display_name: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -34,7 +45,11 @@ class Account(db.Model):
     # Home organisation: her committee for a member, her federation for staff.
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # A one-time password (set by an admin, a chair or the roster import) logs in once,
+    # before it expires; until she sets her own password she reaches nothing else.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    one_time_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    one_time_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Secret part of her calendar feed URL; None until she turns the feed on.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -62,6 +77,11 @@ class Account(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @validates("username")
+    def _keep_login_key(self, _key: str, username: str) -> str:
+        self.login_key = login_key(username)
+        return username
 
     def current_membership(self, today: date) -> Membership | None:
         """The membership term running on ``today``, if any."""

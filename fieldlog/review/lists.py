@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from fieldlog import access
 from fieldlog.extensions import db
@@ -59,6 +59,20 @@ def _year_end_entries(org_ids: Select | Iterable[int], years: Iterable[int]) -> 
             .where(ReviewRound.organisation_id.in_(org_ids), ReviewRound.half.in_(halves))
         ).all()
     )
+
+
+def latest_closed_year(org_ids: Select | Iterable[int]) -> int | None:
+    """The last year whose year-end review is closed in one of these committees: what a
+    chair wants to see of the excellent-executive list (in December the current year's
+    review has usually not happened yet)."""
+    half = db.session.scalar(
+        select(func.max(ReviewRound.half)).where(
+            ReviewRound.organisation_id.in_(org_ids),
+            ReviewRound.half.like("%H2"),
+            ReviewRound.status == ReviewStatus.CLOSED.value,
+        )
+    )
+    return int(half[:4]) if half else None
 
 
 def excellent_candidates(org_ids: Select | Iterable[int], year: int) -> list[Candidate]:

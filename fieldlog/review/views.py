@@ -284,10 +284,12 @@ def excellent():
     _may_read_lists()
     today = app_today()
     years = list(range(today.year, today.year - 5, -1))
+    org_ids = lists.overseen_org_ids(current_user)
     year = request.args.get("year", type=int)
     if year not in years:
-        year = today.year if today.month == 12 else today.year - 1
-    rows = lists.excellent_candidates(lists.overseen_org_ids(current_user), year)
+        year = lists.latest_closed_year(org_ids) or today.year - 1
+        years = sorted({*years, year}, reverse=True)
+    rows = lists.excellent_candidates(org_ids, year)
     return _page("review/excellent.html", rows=rows, year=year, years=years)
 
 

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from fieldlog import create_app
 from fieldlog.extensions import db
 from fieldlog.seed import seed_duty_types
+from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -97,7 +98,7 @@ def live_demo(tmp_path_factory) -> Iterator[LiveDemo]:
     kind = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
     with scratch_database(kind, tmp) as url:
         app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests"}, instance_path=str(tmp)
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY}, instance_path=str(tmp)
         )
         with app.app_context():
             db.create_all()

@@ -26,6 +26,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Log, Photo
 from fieldlog.seed import seed_duty_types
 from tests.browser.conftest import DEMO_PASSWORD, PHONE, layout_problems, login
+from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import scratch_database
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -57,7 +58,7 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, **config: Any) -> None:
-        settings = {"SQLALCHEMY_DATABASE_URI": self.db_url, "SECRET_KEY": "browser-tests"}
+        settings = {"SQLALCHEMY_DATABASE_URI": self.db_url, "SECRET_KEY": TEST_SECRET_KEY}
         self.app = create_app({**settings, **config}, instance_path=str(self.instance))
         self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
         self.port = self._server.server_port

@@ -6,6 +6,7 @@ import pytest
 
 from fieldlog.grading import DEFAULT_RULE, RuleError, check_rule, result_grade
 from fieldlog.vocab import Grade
+from tests.conftest import TEST_SECRET_KEY
 
 R, M = "representative", "member"
 
@@ -60,7 +61,7 @@ def test_bad_rules_are_refused(rule):
 def test_a_wrong_rule_in_configuration_stops_the_start(tmp_path):
     from fieldlog import create_app
 
-    config = {"TESTING": True, "SECRET_KEY": "x", "REVIEW_RULE": {"ties": "coin"}}
+    config = {"TESTING": True, "SECRET_KEY": TEST_SECRET_KEY, "REVIEW_RULE": {"ties": "coin"}}
     with pytest.raises(RuntimeError, match="REVIEW_RULE.*coin"):
         create_app(config, instance_path=str(tmp_path))
     app = create_app({**config, "REVIEW_RULE": {"ties": "higher"}}, instance_path=str(tmp_path))

@@ -575,6 +575,36 @@ def test_names_only_when_chosen_and_readable(
     assert ("妇女姓名" in entries[0]) is names
 
 
+@pytest.mark.parametrize(
+    ("reader", "details"), [("member", True), ("chair", True), ("admin", False)]
+)
+def test_free_text_about_the_women_stays_out_of_an_admins_copy(
+    app, client, auth, world, year_logs, reader, details
+):
+    _book(app, world["member"], names=True)
+    auth.login(world[reader].username)
+    data = client.get(f"/books/{world['member'].id}/{YEAR}.xlsx").data
+    _workbook, entries, _summary = _sheet_rows(data)
+    text = repr(entries)
+    for free_text in ("三组", "走访了两户", "送去米面油"):
+        assert (free_text in text) is details
+    for header in ("地点", "备注", "帮扶内容"):
+        assert (header in entries[0]) is details
+    assert "建议修建通往小学的便道" in text and "留守" in text  # proposals and categories stay
+
+
+@pytest.mark.parametrize(("reader", "details"), [("chair", True), ("admin", False)])
+def test_the_pdf_follows_the_same_rule(
+    app, client, auth, world, year_logs, tmp_path, reader, details
+):
+    need_pdf_tools()
+    _book(app, world["member"], names=True)
+    auth.login(world[reader].username)
+    response = client.get(f"/books/{world['member'].id}/{YEAR}.pdf")
+    text, _info = pdf_text(response.data, tmp_path)
+    assert ("送去米面油" in text) is details and ("建议修建通往小学的便道" in text)
+
+
 @pytest.fixture
 def reviewed(app, world, year_logs):
     """A closed 2025 year-end review (excellent) and two committee meetings for 王芳."""

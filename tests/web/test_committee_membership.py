@@ -317,6 +317,31 @@ def test_ending_a_vice_chairs_membership_ends_her_role(app, client, chair, world
     assert AuthActions(app.test_client()).login("vice").status_code == 302
 
 
+def test_a_vice_chair_cannot_end_the_chairs_term(app, client, auth, world, make_member):
+    vice = make_member(world["village_a"], username="vice", roles=("vice_chair",))
+    other_vice = make_member(world["village_a"], username="vice2", roles=("vice_chair",))
+    auth.login("vice")
+    for target in (world["chair"], other_vice):
+        url = f"{committee_url(world)}/terms/{target.memberships[0].id}/end"
+        assert client.get(url).status_code == 403
+        assert post(client, url, leave_data()).status_code == 403
+        assert fresh(app, Membership, target.memberships[0].id).left_on is None
+    member_url = end_url(world, "member")
+    assert post(client, member_url, leave_data()).status_code == 302  # an ordinary member: yes
+    assert audit_entries(app, "end_membership", "membership")[0].actor_id == vice.id
+
+
+def test_the_chair_ends_a_vice_chairs_term_and_an_admin_the_chairs(app, world, make_member):
+    vice = make_member(world["village_a"], username="vice", roles=("vice_chair",))
+    with app.app_context():
+        get = lambda key: db.session.get(Account, world[key].id)  # noqa: E731
+        vice = db.session.get(Account, vice.id)
+        assert access.can_manage_term(get("chair"), vice.memberships[0])
+        assert not access.can_manage_term(vice, get("chair").memberships[0])
+        assert access.can_manage_term(get("admin"), get("chair").memberships[0])
+        assert not access.can_manage_term(get("other_admin"), get("chair").memberships[0])
+
+
 # Re-joining ------------------------------------------------------------------------------
 
 

@@ -265,6 +265,39 @@ def test_area_csv_has_the_organisation(client, auth, world, logs):
     assert rows[1][:3] == ["周红", "甲二村", "一次帮扶"] and len(rows) == 2
 
 
+FREE_TEXT = ["甲村3组", '说"好"', "\tTab", "回车", "送米面"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_area_ledger_keeps_counts_and_categories_but_no_free_text(client, auth, world, logs, fmt):
+    auth.login("admin")
+    org = str(world["township_a"].id)
+    response = _post(client, "/ledgers/area", org_id=org, span=str(Y), **{fmt: "1"})
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        book = _book(response)
+        text = str([_values(book[name]) for name in book.sheetnames])
+        header = _values(book["全部记录"])[0]
+    else:
+        text = response.data.decode("utf-8-sig")
+        header = next(csv.reader(io.StringIO(text)))
+    for hidden in ("地点", "备注", "收集到的需求", "帮扶内容"):
+        assert hidden not in header
+    for kept in ("方式", "联系妇女人数", "帮扶对象"):
+        assert kept in header
+    for free_text in FREE_TEXT:
+        assert free_text not in text
+    assert "留守" in text and "走访" in text  # categories stay, as labels
+
+
+def test_the_chairs_committee_ledger_keeps_the_free_text(client, auth, world, logs):
+    auth.login("chair")
+    response = _post(client, _committee_url(world), span=str(Y), xlsx="1")
+    rows = _values(_book(response)["全部记录"])
+    assert {"地点", "备注", "帮扶内容"} <= set(rows[0])
+    assert "甲村3组" in str(rows) and "回车" in str(rows) and SECRET_NAME not in str(rows)
+
+
 # Access ------------------------------------------------------------------------------------
 
 

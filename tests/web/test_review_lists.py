@@ -94,6 +94,26 @@ def test_candidates_ranked_by_result_then_completion(app, client, auth, world):
     assert "赵丽" in page and "张敏" not in page
 
 
+@pytest.mark.parametrize(
+    ("closed", "expected"),
+    [
+        ({"2024H2": "closed", "2025H2": "closed"}, "2025"),
+        ({"2024H2": "closed", "2025H2": "open"}, "2024"),  # this year's is still running
+        ({"2025H1": "closed"}, "2025"),  # no year-end review yet: last year
+        ({}, "2025"),
+    ],
+)
+def test_the_list_opens_on_the_last_closed_year_end_review(
+    app, client, auth, world, closed, expected
+):
+    for half, status in closed.items():
+        _round(app, world["village_a"], half, {world["member"]: "excellent"}, status=status)
+    _round(app, world["village_b"], "2026H2", {world["other_chair"]: "excellent"})  # not hers
+    auth.login("chair")
+    html = client.get("/review/excellent").get_data(as_text=True)
+    assert f'aria-current="page">{expected}</a>' in html.replace("\n", "")
+
+
 def test_unqualified_or_basic_are_not_candidates(app, client, auth, world):
     _round(
         app,
