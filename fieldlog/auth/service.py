@@ -55,15 +55,8 @@ def authenticate(username: str, password: str, address: str) -> Account:
     throttle = current_throttle()
     if throttle.blocked(key, address):
         raise TooManyAttempts(_("Too many failed logins. Please wait 15 minutes and try again."))
-    account = find_account(username)
-    stored = account.password_hash if account else passwords.DUMMY_HASH
-    account_id = account.id if account else None
-    with idle(db.session):
-        ok = verify_password(stored, password)
-        upgraded = hash_password(password) if ok and needs_rehash(stored) else None
-    # A fresh transaction: the account is read again, and must be as it was when checked.
-    account = db.session.get(Account, account_id) if account_id else None
-    if account is None or not ok or not account.active or account.password_hash != stored:
+    account, ok, upgraded = _check_password(username, password)
+    if account is None or not ok or not account.active:
         throttle.failed(key, address)
         raise _refused()
     now = now_utc()
@@ -76,6 +69,25 @@ def authenticate(username: str, password: str, address: str) -> Account:
     audit.record(account, AuditAction.LOGIN, "account", account.id)
     db.session.flush()
     return account
+
+
+def _check_password(username: str, password: str) -> tuple[Account | None, bool, str | None]:
+    """The account, whether the password matches, and a stronger hash of it when the stored
+    one is weaker than today's. The hash is checked with no transaction open; if the stored
+    hash changed meanwhile (a password change, or another login upgrading it), the check is
+    made again against the new one, so a login never passes on a replaced password."""
+    for _attempt in range(3):
+        account = find_account(username)
+        stored = account.password_hash if account else passwords.DUMMY_HASH
+        account_id = account.id if account else None
+        with idle(db.session):
+            ok = verify_password(stored, password)
+            upgraded = hash_password(password) if ok and needs_rehash(stored) else None
+        # A fresh transaction: the account is read again.
+        account = db.session.get(Account, account_id) if account_id else None
+        if account is None or account.password_hash == stored:
+            return account, ok, upgraded
+    return account, False, None
 
 
 def _use_one_time_password(account: Account, now: datetime, key: str, address: str) -> None:

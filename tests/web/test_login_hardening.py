@@ -113,6 +113,35 @@ def test_the_password_check_holds_no_transaction(app, client, auth, world, monke
     assert seen == [False, False]
 
 
+def test_a_password_changed_during_the_check_is_checked_again(
+    app, client, auth, world, monkeypatch
+):
+    """Between the (slow) check and the login's write, another request changed her
+    password: the old one must not get in; a hash merely upgraded lets the same one in."""
+    original = passwords.verify_password
+    calls = []
+
+    def racing(stored, password):
+        calls.append(stored)
+        if len(calls) == 1:  # the other request commits while this one checks
+            with app.app_context():
+                account = db.session.get(Account, world["member"].id)
+                account.password_hash = passwords.hash_password(new_password)
+                db.session.commit()
+        return original(stored, password)
+
+    monkeypatch.setattr("fieldlog.auth.service.verify_password", racing)
+    new_password = "changed-elsewhere-7"
+    assert auth.login("member").status_code == 200  # the old password: refused
+    assert len(calls) == 2 and calls[0] != calls[1]
+    calls.clear()
+    new_password = "changed-again-8"  # changed once more while the right one is checked
+    assert auth.login("member", "changed-elsewhere-7").status_code == 200
+    calls.clear()
+    monkeypatch.setattr("fieldlog.auth.service.verify_password", original)
+    assert auth.login("member", "changed-again-8").status_code == 302
+
+
 # --- one-time passwords -----------------------------------------------------------------
 
 
