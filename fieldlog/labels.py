@@ -61,12 +61,14 @@ JOIN_KIND = {
     JoinKind.ELECTED: _l("Elected"),
     JoinKind.ADDED: _l("Added mid-term"),
     JoinKind.REPLACING: _l("Replacing a member"),
+    JoinKind.TRANSFERRED: _l("Moved here from another committee"),
 }
 LEAVE_KIND = {
-    LeaveKind.SELF_EXIT: _l("Left by herself"),
-    LeaveKind.ADVISED: _l("Advised to resign"),
+    LeaveKind.RESIGNED: _l("Left by herself"),
+    LeaveKind.ADVISED_TO_RESIGN: _l("Advised to resign"),
     LeaveKind.TERMINATED: _l("Mandate ended"),
-    LeaveKind.TERM_END: _l("End of term"),
+    LeaveKind.TERM_ENDED: _l("End of term"),
+    LeaveKind.TRANSFERRED: _l("Moved to another committee"),
 }
 MEETING_KIND = {
     MeetingKind.COMMITTEE: _l("Committee meeting"),

@@ -1,6 +1,12 @@
 """What a member owes, per duty and period, and whether she has done it. Pure code.
 
 Inputs are plain values: duty specs, membership terms, the dates of her logs, today.
+
+The terms given are the scope of the question: all her terms for her own view, or her
+terms on one committee for that committee's view. Only logs dated within the terms count,
+so a committee she left keeps the work she did while on it, and a committee she moved to
+starts from her first day there. A period she left before its end is owed nothing unless
+it was done (done stays done); periods that ended while she served keep their status.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ class Status(StrEnum):
     OVERDUE = "overdue"
     EXCUSED = "excused"
     NOT_OWED = "not_owed"
+    LEFT = "left"  # her term ended before the period did: owes nothing (unless done)
     UPCOMING = "upcoming"
 
 
@@ -81,6 +88,11 @@ class Obligation:
     def is_done(self) -> bool:
         return self.status is Status.DONE
 
+    @property
+    def completed_late(self) -> bool:
+        """Done only thanks to entries made after the period ended (shown as 补记)."""
+        return self.is_done and self.count - self.late < self.required
+
 
 @dataclass
 class _Tally:
@@ -92,6 +104,23 @@ class _Tally:
 def active_days(terms: Iterable[Term], period: Period) -> int:
     """Days of ``period`` on which she was a member."""
     return sum(overlap_days(t.joined_on, t.left_on, period) for t in terms)
+
+
+def within(terms: Iterable[Term], day: date) -> bool:
+    """Whether ``day`` falls in one of the terms."""
+    return any(t.joined_on <= day and (t.left_on is None or day <= t.left_on) for t in terms)
+
+
+def left_before_end(terms: Iterable[Term], period: Period) -> date | None:
+    """The day she left, when every term begun by the period's end had ended before it.
+
+    None while a term reaches the period's last day (or runs on), and when no term had
+    begun by then (she joined later: the period is simply not owed).
+    """
+    begun = [t for t in terms if t.joined_on <= period.end]
+    if not begun or any(t.left_on is None or t.left_on >= period.end for t in begun):
+        return None
+    return max(t.left_on for t in begun if t.left_on is not None)
 
 
 def is_owed(terms: Sequence[Term], period: Period, rules: Rules) -> bool:
@@ -112,13 +141,21 @@ def status_of(
     *,
     owed: bool = True,
     excused: bool = False,
+    left_on: date | None = None,
     rules: Rules = Rules(),  # noqa: B008 - frozen, safe as a default
 ) -> Status:
-    """The status of one obligation given how many logs count towards it."""
+    """The status of one obligation given how many logs count towards it.
+
+    ``left_on`` is the day she left when her terms end before the period does: nothing is
+    owed then; once that day has passed the period reads "left" rather than "not owed".
+    """
+    gone = left_on is not None and left_on < today
     if today < period.start:
-        return Status.UPCOMING
+        return Status.LEFT if gone else Status.UPCOMING
     if count >= spec.min_count:
         return Status.DONE
+    if left_on is not None:
+        return Status.LEFT if gone else Status.NOT_OWED
     if not owed:
         return Status.NOT_OWED
     if excused:
@@ -130,12 +167,14 @@ def status_of(
     return Status.OPEN
 
 
-def _tally(entries: Iterable[Entry], specs: Sequence[DutySpec]) -> dict[tuple[str, Period], _Tally]:
+def _tally(
+    entries: Iterable[Entry], specs: Sequence[DutySpec], terms: Sequence[Term]
+) -> dict[tuple[str, Period], _Tally]:
     cadence_of = {s.code: s.cadence for s in specs if s.by_logs}
     tallies: dict[tuple[str, Period], _Tally] = {}
     for entry in entries:
         cadence = cadence_of.get(entry.duty_code)
-        if cadence is None:
+        if cadence is None or not within(terms, entry.happened_on):
             continue
         period = period_of(entry.happened_on, cadence)
         tally = tallies.setdefault((entry.duty_code, period), _Tally())
@@ -158,11 +197,12 @@ def year_obligations(
 ) -> dict[str, list[Obligation]]:
     """Every period of ``year`` for each duty, in order: ``{duty_code: [Obligation, ...]}``.
 
-    ``completed`` lists (duty, period) pairs done other than by logs (a submitted book). As a
-    mapping to the day each was done, that day is its ``last_on``, and a day after the
-    period's end makes it late, as an entry made after the period would be.
+    Only entries dated within ``terms`` count (see the module's docstring). ``completed``
+    lists (duty, period) pairs done other than by logs (a submitted book). As a mapping to
+    the day each was done, that day is its ``last_on``, and a day after the period's end
+    makes it late, as an entry made after the period would be.
     """
-    tallies = _tally(entries, specs)
+    tallies = _tally(entries, specs, terms)
     for key in completed:
         tally = tallies.setdefault(key, _Tally())
         tally.count = max(tally.count, 1)
@@ -182,6 +222,7 @@ def year_obligations(
                 today,
                 owed=is_owed(terms, period, rules),
                 excused=(spec.code, period) in excused,
+                left_on=left_before_end(terms, period),
                 rules=rules,
             )
             row.append(

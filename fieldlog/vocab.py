@@ -34,15 +34,17 @@ class JoinKind(StrEnum):
     ELECTED = "elected"
     ADDED = "added"  # 增补
     REPLACING = "replacing"  # 替补
+    TRANSFERRED = "transferred"  # 调入: moved here from another committee
 
 
 class LeaveKind(StrEnum):
     """How a membership ended."""
 
-    SELF_EXIT = "self_exit"  # 自行卸免
-    ADVISED = "advised"  # 组织劝退
+    RESIGNED = "resigned"  # 自行卸免 (moved away for over a year, or resigned)
+    ADVISED_TO_RESIGN = "advised_to_resign"  # 组织劝退
     TERMINATED = "terminated"  # 资格终止
-    TERM_END = "term_end"  # 换届
+    TERM_ENDED = "term_ended"  # 换届
+    TRANSFERRED = "transferred"  # 调动: moved to another committee
 
 
 class MeetingKind(StrEnum):

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from fieldlog import labels
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.database import configure_sqlite
+from fieldlog.errors import DomainError, NotAllowed, NotFound
 from fieldlog.extensions import babel, csrf, db, login_manager, migrate
 from fieldlog.timeutil import local_today, to_local
 
@@ -104,13 +105,21 @@ def register_errors(app: Flask) -> None:
             return error_response(_l("The security token is missing or wrong."), 400)
         return render_template("errors/csrf.html"), 400
 
+    @app.errorhandler(NotAllowed)
+    @app.errorhandler(NotFound)
+    def refused(error: DomainError) -> Any:
+        """A guard in ``access`` refused: the API's JSON, or the site's 403/404 page."""
+        if request.path.startswith("/api/"):
+            return error_response(error.message, error.status)
+        return render_template("errors/http.html", error=error, code=error.status), error.status
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
         if request.path.startswith("/api/"):
             return error_response(http_message(error), error.code)
-        return render_template("errors/http.html", error=error), error.code
+        return render_template("errors/http.html", error=error, code=error.code), error.code
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from fieldlog import access
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
-from fieldlog.models import Organisation
 from fieldlog.timeutil import local_today
 
 
@@ -29,14 +28,6 @@ def current_locale() -> str:
     from flask_babel import get_locale
 
     return str(get_locale())
-
-
-def chaired_org(org_id: int) -> Organisation:
-    """The organisation whose committee the current user chairs: 404 if none, 403 if not hers."""
-    org = db.get_or_404(Organisation, org_id)
-    if not access.is_chair_of(current_user, org.id):
-        abort(403)
-    return org
 
 
 def safe_next(target: str | None) -> str | None:
@@ -101,6 +92,9 @@ chair_required = _gate(access.is_chair)
 
 admin_required = _gate(access.is_admin)
 """Only for accounts that administer an organisation subtree."""
+
+chair_or_admin_required = _gate(lambda actor: access.is_chair(actor) or access.is_admin(actor))
+"""For chairs and admins (lists across committees)."""
 
 
 class CsrfForm(FlaskForm):

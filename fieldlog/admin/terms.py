@@ -1,4 +1,8 @@
-"""Committee terms and committee roles: joining, leaving, chair and vice chair, revoking.
+"""Committee terms and committee roles: joining, leaving, moving, chair and vice chair.
+
+A person may hold terms on several committees at once (a village chair on her township's
+committee); terms on one committee never overlap. A move (调动) ends her term on one
+committee and starts one on another the next day.
 
 Split from ``admin.service``, which uses ``membership_errors``, ``start_term`` and
 ``add_grant`` when it creates an account. Each public change checks access through
@@ -8,7 +12,7 @@ Split from ``admin.service``, which uses ``membership_errors``, ``start_term`` a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
@@ -22,7 +26,7 @@ from fieldlog.vocab import AuditAction, JoinKind, LeaveKind, Role
 
 COMMITTEE_ROLES = (Role.CHAIR.value, Role.VICE_CHAIR.value)
 # Leaving by herself, being advised to resign and losing the mandate each need a reason.
-REASON_NEEDED = (LeaveKind.SELF_EXIT, LeaveKind.ADVISED, LeaveKind.TERMINATED)
+REASON_NEEDED = (LeaveKind.RESIGNED, LeaveKind.ADVISED_TO_RESIGN, LeaveKind.TERMINATED)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def membership_errors(
     errors = date_errors("joined_on", data.joined_on, today, _("Please enter the date she joined."))
     errors |= _join_kind_errors(org, data, today)
     if account is not None and data.joined_on is not None:
-        errors |= _overlap_errors(account, data.joined_on)
+        errors |= _overlap_errors(account, org, data.joined_on)
     return errors
 
 
@@ -68,9 +72,13 @@ def _join_kind_errors(org: Organisation, data: MembershipInput, today: date) -> 
     return {}
 
 
-def _overlap_errors(account: Account, joined_on: date) -> dict[str, str]:
+def _overlap_errors(account: Account, org: Organisation, joined_on: date) -> dict[str, str]:
+    """A new (open) term may not overlap another term on the same committee; terms on
+    other committees are her business there."""
     errors: dict[str, str] = {}
     for term in account.memberships:
+        if term.organisation_id != org.id:
+            continue
         if term.left_on is None or term.left_on >= joined_on:
             errors["joined_on"] = _(
                 "She is on the committee of %(org)s from %(d)s. End that term first.",
@@ -100,19 +108,89 @@ def start_term(
 
 
 def add_membership(
-    actor: Account, account: Account, data: MembershipInput, today: date
+    actor: Account,
+    account: Account,
+    data: MembershipInput,
+    today: date,
+    org: Organisation | None = None,
 ) -> Membership:
-    """Start a term for an existing account on her home organisation's committee.
+    """Start a term for an existing account on ``org``'s committee (her home
+    organisation's by default): re-joining, or a seat on a second committee.
 
-    For an admin of her account, or the chair of that committee (re-joining members).
+    For the committee's chair or an admin above it; an admin adding someone from outside
+    the committee must also manage her account.
     """
-    require(access.can_manage_committee(actor, account.organisation))
-    errors = membership_errors(account, account.organisation, data, today)
+    org = org or account.organisation
+    require(access.can_manage_committee(actor, org))
+    known = any(t.organisation_id == org.id for t in account.memberships)
+    require(known or account.organisation_id == org.id or access.can_manage_account(actor, account))
+    errors = membership_errors(account, org, data, today)
     if errors:
         raise FieldErrors(errors)
-    term = start_term(actor, account, account.organisation, data)
+    term = start_term(actor, account, org, data)
     db.session.flush()
     return term
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    """A move: the committee she goes to, her first day there, and why."""
+
+    organisation_id: int | None
+    moved_on: date | None
+    reason: str | None = None
+
+
+def move_member(actor: Account, term: Membership, data: MoveInput, today: date) -> Membership:
+    """Move a member (调动): her term on ``term``'s committee ends the day before
+    ``moved_on`` (kind "transferred") and one on the other committee starts that day.
+
+    History stays where it happened: each committee keeps the logs she made while on it.
+    Her home organisation follows her when it was the committee she left; her roles on
+    that committee end. Returns the new term.
+    """
+    target = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
+    if target is None:
+        raise FieldErrors({"organisation_id": _("Choose the committee she moves to.")})
+    require(access.can_move_to(actor, term, target))
+    if term.left_on is not None:
+        raise DomainError(_("This membership has already ended."))
+    errors = _move_errors(term, target, data, today)
+    if errors:
+        raise FieldErrors(errors)
+    account = term.account
+    leave = LeaveInput(data.moved_on - timedelta(days=1), LeaveKind.TRANSFERRED.value, data.reason)
+    _close(actor, term, leave)
+    joined = MembershipInput(data.moved_on, JoinKind.TRANSFERRED.value)
+    new_term = start_term(actor, account, target, joined)
+    if account.organisation_id == term.organisation_id:
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            "account",
+            account.id,
+            {"organisation_id": [account.organisation_id, target.id]},
+        )
+        account.organisation_id = target.id
+    db.session.flush()
+    return new_term
+
+
+def _move_errors(
+    term: Membership, target: Organisation, data: MoveInput, today: date
+) -> dict[str, str]:
+    errors = date_errors("moved_on", data.moved_on, today, _("Please enter her first day there."))
+    if not errors and data.moved_on <= term.joined_on:
+        errors["moved_on"] = _(
+            "She joined on %(d)s; her first day on the other committee must be later.",
+            d=term.joined_on.isoformat(),
+        )
+    if data.moved_on is not None and not errors:
+        errors |= {
+            "organisation_id" if k == "joined_on" else k: v
+            for k, v in _overlap_errors(term.account, target, data.moved_on).items()
+        }
+    return errors | _reason_errors(LeaveInput(None, LeaveKind.TRANSFERRED.value, data.reason))
 
 
 def end_membership(actor: Account, term: Membership, data: LeaveInput, today: date) -> Membership:
@@ -129,13 +207,18 @@ def end_membership(actor: Account, term: Membership, data: LeaveInput, today: da
     errors = _leave_errors(term, data, today)
     if errors:
         raise FieldErrors(errors)
+    _close(actor, term, data)
+    db.session.flush()
+    return term
+
+
+def _close(actor: Account, term: Membership, data: LeaveInput) -> None:
+    """End a checked term, audited, with her roles on that committee."""
     term.left_on, term.leave_kind = data.left_on, data.leave_kind
     term.leave_reason = (data.reason or "").strip() or None
     changes = audit.diff({}, audit.snapshot(term, ("left_on", "leave_kind", "leave_reason")))
     audit.record(actor, AuditAction.END_MEMBERSHIP, "membership", term.id, changes)
     _revoke_committee_roles(actor, term.account, term.organisation_id)
-    db.session.flush()
-    return term
 
 
 def _leave_errors(term: Membership, data: LeaveInput, today: date) -> dict[str, str]:

@@ -22,7 +22,7 @@ from fieldlog.admin import bp, queries, service, terms
 from fieldlog.admin.forms import AccountForm, LeaveForm, MembershipFields, OrgForm, RoleForm
 from fieldlog.committee.queries import committee_terms
 from fieldlog.extensions import db
-from fieldlog.models import Account, Membership, Organisation, RoleGrant
+from fieldlog.models import Account, Membership, RoleGrant
 from fieldlog.webutil import CsrfForm, admin_required, app_today, attempt
 
 ONE_TIME_KEY = "admin_one_time_password"
@@ -36,20 +36,6 @@ LABELS = {
 
 def _render(template: str, status: int = 200, **context: Any):
     return render_template(template, labels=LABELS, **context), status
-
-
-def _managed_org(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if not access.can_manage_org(current_user, org):
-        abort(403)
-    return org
-
-
-def _managed_account(account_id: int) -> Account:
-    account = db.get_or_404(Account, account_id)
-    if not access.can_manage_account(current_user, account):
-        abort(403)
-    return account
 
 
 def _org_choices(rows: list[queries.TreeRow], parents_only: bool = False) -> list[SelectChoice]:
@@ -74,7 +60,7 @@ def index():
 @bp.route("/orgs/<int:org_id>")
 @admin_required
 def org(org_id: int):
-    org, today = _managed_org(org_id), app_today()
+    org, today = access.guard_managed_org(current_user, org_id), app_today()
     all_terms = committee_terms(org.id, today, current_only=False)
     return _render(
         "admin/org.html",
@@ -94,7 +80,9 @@ def new_org():
     form.parent_id.choices = _org_choices(queries.subtree(current_user), parents_only=True)
     if request.method == "GET":
         parent_id = request.args.get("parent", type=int)
-        form.parent_id.data = _managed_org(parent_id).id if parent_id else None
+        form.parent_id.data = (
+            access.guard_managed_org(current_user, parent_id).id if parent_id else None
+        )
     elif form.validate_on_submit():
         change = partial(service.create_organisation, current_user, form.to_input())
         ok, org = attempt(form, change)
@@ -131,7 +119,9 @@ def new_account():
     form = _account_form()
     if request.method == "GET":
         org_id = request.args.get("org", type=int)
-        form.organisation_id.data = _managed_org(org_id).id if org_id else None
+        form.organisation_id.data = (
+            access.guard_managed_org(current_user, org_id).id if org_id else None
+        )
         form.member.data = request.args.get("member") == "1"
         form.joined_on.data = app_today()
     elif form.validate_on_submit():
@@ -153,7 +143,7 @@ def _show_once(account: Account, password: str, message: str):
 @bp.route("/accounts/<int:account_id>/password")
 @admin_required
 def one_time_password(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     kept = session.get(ONE_TIME_KEY) or {}
     password = None
     if kept.get("account_id") == account.id:
@@ -165,7 +155,7 @@ def one_time_password(account_id: int):
 @bp.route("/accounts/<int:account_id>")
 @admin_required
 def account(account_id: int):
-    return _account_page(_managed_account(account_id))
+    return _account_page(access.guard_managed_account(current_user, account_id))
 
 
 def _account_page(account: Account, status: int = 200, **forms: FlaskForm):
@@ -216,7 +206,7 @@ def _button(account: Account, change: Callable[[], Any], message: str):
 @bp.route("/accounts/<int:account_id>/reset-password", methods=["POST"])
 @admin_required
 def reset_password(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
@@ -231,7 +221,7 @@ def reset_password(account_id: int):
 @bp.route("/accounts/<int:account_id>/deactivate", methods=["POST"])
 @admin_required
 def deactivate(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     change = partial(service.set_active, current_user, account, False)
     return _button(account, change, _("Account deactivated. She can no longer log in."))
 
@@ -239,7 +229,7 @@ def deactivate(account_id: int):
 @bp.route("/accounts/<int:account_id>/reactivate", methods=["POST"])
 @admin_required
 def reactivate(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     change = partial(service.set_active, current_user, account, True)
     return _button(account, change, _("Account reactivated."))
 
@@ -248,7 +238,7 @@ def reactivate(account_id: int):
 @admin_required
 def revoke_role(grant_id: int):
     grant = db.get_or_404(RoleGrant, grant_id)
-    account = _managed_account(grant.account_id)
+    account = access.guard_managed_account(current_user, grant.account_id)
     change = partial(terms.revoke_role, current_user, grant)
     return _button(account, change, _("Role removed."))
 
@@ -256,7 +246,7 @@ def revoke_role(grant_id: int):
 @bp.route("/accounts/<int:account_id>/roles", methods=["POST"])
 @admin_required
 def grant_role(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     form = RoleForm()
     if form.validate_on_submit():
         role = form.role.data or ""
@@ -271,7 +261,7 @@ def grant_role(account_id: int):
 @bp.route("/accounts/<int:account_id>/memberships", methods=["POST"])
 @admin_required
 def add_membership(account_id: int):
-    account = _managed_account(account_id)
+    account = access.guard_managed_account(current_user, account_id)
     form = MembershipFields()
     if form.validate_on_submit():
         data = form.membership_input()
@@ -287,7 +277,7 @@ def add_membership(account_id: int):
 @admin_required
 def end_membership(term_id: int):
     term = db.get_or_404(Membership, term_id)
-    account = _managed_account(term.account_id)
+    account = access.guard_managed_account(current_user, term.account_id)
     form = LeaveForm()
     if form.validate_on_submit():
         change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())

@@ -169,6 +169,7 @@ TRACKER_GRID = obj(
             "items": obj(
                 {
                     "id": INT,
+                    "account_id": INT,
                     "name": STR,
                     "overdue": INT,
                     "pending": INT,

@@ -14,10 +14,8 @@ from fieldlog import access
 from fieldlog.api import bp
 from fieldlog.api.serialize import photo_json
 from fieldlog.api.views import api_login_required
-from fieldlog.errors import FieldErrors, NotAllowed, NotFound
+from fieldlog.errors import FieldErrors
 from fieldlog.extensions import db
-from fieldlog.logs import queries
-from fieldlog.models import Log
 from fieldlog.photos import service, storage
 from fieldlog.photos.service import PhotoRejected
 
@@ -28,21 +26,10 @@ def _file_error(message: str, status: int = 422) -> FieldErrors:
     return error
 
 
-def _her_log(log_id: int) -> Log:
-    """Her own log: 404 when she may not read it, 403 when she may read but not change it."""
-    try:
-        log = queries.readable_log(current_user, log_id)
-    except NotFound:
-        raise NotFound(_("No such entry.")) from None
-    if not access.can_edit_log(current_user, log):
-        raise NotAllowed(_("Only the author of an entry adds or removes its photos."))
-    return log
-
-
 @bp.post("/logs/<int:log_id>/photos")
 @api_login_required
 def upload_photo(log_id: int) -> tuple[Response, int]:
-    log = _her_log(log_id)
+    log = access.guard_own_log(current_user, log_id)
     client_id = service.upload_id(request.form.get("client_id"))
     known = service.known_upload(current_user, log, client_id)
     if known is not None:  # a retry whose first answer was lost
@@ -64,6 +51,6 @@ def upload_photo(log_id: int) -> tuple[Response, int]:
 @bp.delete("/photos/<int:photo_id>")
 @api_login_required
 def delete_photo(photo_id: int) -> tuple[str, int]:
-    service.delete_photo(current_user, service.readable_photo(current_user, photo_id))
+    service.delete_photo(current_user, access.guard_photo(current_user, photo_id))
     db.session.commit()
     return "", 204

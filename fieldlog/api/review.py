@@ -17,7 +17,7 @@ from fieldlog import access
 from fieldlog.api import bp, inputs
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.views import api_login_required
-from fieldlog.errors import NotAllowed, NotFound
+from fieldlog.errors import NotFound
 from fieldlog.extensions import db
 from fieldlog.models import ReviewEntry, ReviewRound
 from fieldlog.review import queries, service
@@ -73,15 +73,6 @@ def _own_entry(round_id: int) -> ReviewEntry:
     return entry
 
 
-def _chaired_round(round_id: int) -> ReviewRound:
-    round_ = queries.round_with_entries(round_id)
-    if round_ is None:
-        raise NotFound(_("Not found."))
-    if not access.is_chair_of(current_user, round_.organisation_id):
-        raise NotAllowed(_("You are not allowed to do this."))
-    return round_
-
-
 @bp.get("/reviews/mine")
 @api_login_required
 def my_reviews() -> Response:
@@ -109,7 +100,7 @@ def put_report(round_id: int) -> Response:
 @bp.get("/reviews/<int:round_id>")
 @api_login_required
 def get_round(round_id: int) -> Response:
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     return jsonify(
         {**_round_json(round_), "entries": [_entry_json(e, chair=True) for e in round_.entries]}
     )
@@ -133,7 +124,7 @@ def _lines(body: dict[str, Any]) -> list[RatingLine]:
 @bp.put("/reviews/<int:round_id>/members/<int:account_id>/ratings")
 @api_login_required
 def put_ratings(round_id: int, account_id: int) -> Response:
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     entry = next((e for e in round_.entries if e.account_id == account_id), None)
     if entry is None:
         raise NotFound(_("Not found."))
@@ -146,7 +137,7 @@ def put_ratings(round_id: int, account_id: int) -> Response:
 @bp.post("/reviews/<int:round_id>/close")
 @api_login_required
 def close_round(round_id: int) -> Response:
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     service.close_round(current_user, round_)
     db.session.commit()
     return jsonify(_round_json(round_))

@@ -14,8 +14,6 @@ from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.models import Account, DutyType, Log, Photo
 from fieldlog.timeutil import to_local
 
-SENSITIVE_FIELDS = frozenset({"women_names"})
-
 
 def instant(value: datetime | None, tz_name: str) -> str | None:
     """An aware instant as ISO 8601 in the federation's timezone, e.g. ``...T09:30:00+08:00``."""
@@ -93,9 +91,9 @@ def log_json(
         "created_at": instant(log.created_at, tz_name),
         "updated_at": instant(log.updated_at, tz_name),
     }
-    show_names = access.can_see_women_names(actor, log)
+    hidden = access.hidden_log_fields(actor, log)
     for name in LOG_FIELDS:
-        if name not in SENSITIVE_FIELDS or show_names:
+        if name not in hidden:
             data[name] = _plain(getattr(log, name))
-    data["photos"] = [photo_json(p) for p in photos]
+    data["photos"] = [] if hidden else [photo_json(p) for p in photos]
     return data

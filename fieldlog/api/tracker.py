@@ -18,8 +18,7 @@ from fieldlog import access
 from fieldlog.api import bp
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.views import api_login_required
-from fieldlog.errors import NotAllowed, NotFound
-from fieldlog.extensions import db
+from fieldlog.errors import NotAllowed
 from fieldlog.models import Organisation
 from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Cadence, Period, parse_period, period_of
@@ -110,12 +109,7 @@ def _readable_org(args: Mapping[str, str], today: date) -> tuple[Organisation, P
     quarter = _quarter(args.get("period"), today, errors)
     if errors or org_id is None:
         raise InvalidRequest(errors)
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        raise NotFound(_("No such organisation."))
-    if not access.can_read_members(current_user, org):
-        raise NotAllowed(_("Only the chair of this committee or an admin above it may see it."))
-    return org, quarter
+    return access.guard_overseen(current_user, org_id), quarter
 
 
 def grid_json(org: Organisation, table: Grid, today: date) -> dict[str, Any]:
@@ -138,6 +132,7 @@ def grid_json(org: Organisation, table: Grid, today: date) -> dict[str, Any]:
         "members": [
             {
                 "id": r.member.account_id,
+                "account_id": r.member.account_id,
                 "name": r.member.name,
                 "overdue": r.overdue,
                 "pending": r.pending,

@@ -17,10 +17,10 @@ from fieldlog.api import bp, inputs
 from fieldlog.api.serialize import account_json, duty_json, log_json
 from fieldlog.auth import service as auth_service
 from fieldlog.auth.forms import LoginForm, PasswordChangeForm
-from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
+from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import csrf, db
 from fieldlog.logs import queries, service
-from fieldlog.models import Account, Log
+from fieldlog.models import Log
 from fieldlog.photos import service as photo_service
 from fieldlog.webutil import app_today
 
@@ -128,7 +128,11 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
 @api_login_required
 def list_logs() -> Response:
     args = inputs.list_args(request.args, current_app.config["LOGS_PER_PAGE"])
-    owner_id = _owner_id(args.member_id)
+    owner_id = (
+        current_user.id
+        if args.member_id in (None, current_user.id)
+        else access.guard_overseen_member(current_user, args.member_id).id
+    )
     query = queries.filtered_logs(
         current_user, owner_id, args.duty, first=args.first, last=args.last
     )
@@ -142,35 +146,16 @@ def list_logs() -> Response:
     )
 
 
-def _owner_id(member_id: int | None) -> int:
-    """Her own logs, or (for a chair) those of a member of her committee."""
-    if member_id is None or member_id == current_user.id:
-        return current_user.id
-    member = db.session.get(Account, member_id)
-    if member is None or not access.is_chair_of(current_user, member.organisation_id):
-        raise NotAllowed(_("You can only see the logs of your own committee's members."))
-    return member.id
-
-
-def _readable(log_id: int) -> Log:
-    try:
-        return queries.readable_log(current_user, log_id)
-    except NotFound:
-        raise NotFound(_("No such entry.")) from None
-
-
 @bp.get("/logs/<int:log_id>")
 @api_login_required
 def get_log(log_id: int) -> Response:
-    return jsonify(logs_json([_readable(log_id)])[0])
+    return jsonify(logs_json([access.guard_log(current_user, log_id)])[0])
 
 
 @bp.patch("/logs/<int:log_id>")
 @api_login_required
 def patch_log(log_id: int) -> Response:
-    log = _readable(log_id)
-    if not access.can_edit_log(current_user, log):
-        raise NotAllowed(_("You can only change your own entries."))
+    log = access.guard_own_log(current_user, log_id)
     body = inputs.json_body()
     version = inputs.version_of(body)
     if body.get("duty") not in (None, log.duty_type.code):
@@ -187,6 +172,6 @@ def patch_log(log_id: int) -> Response:
 @bp.delete("/logs/<int:log_id>")
 @api_login_required
 def delete_log(log_id: int) -> tuple[str, int]:
-    service.delete_log(current_user, _readable(log_id))
+    service.delete_log(current_user, access.guard_own_log(current_user, log_id))
     db.session.commit()
     return "", 204

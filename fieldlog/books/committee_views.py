@@ -13,20 +13,13 @@ from fieldlog.books.forms import ReopenForm
 from fieldlog.books.service import WindowState
 from fieldlog.books.views import send, unavailable
 from fieldlog.downloads import clean_filename
+from fieldlog.errors import NotAllowed
 from fieldlog.extensions import db
-from fieldlog.models import Account, Organisation
 from fieldlog.pdf import PdfUnavailable
 from fieldlog.tracker import queries as tracker_queries
 from fieldlog.webutil import app_today, attempt, current_locale
 
 YEARS_SHOWN = 5
-
-
-def _readable_org(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if not access.can_read_members(current_user, org):
-        abort(403)
-    return org
 
 
 def _year(today) -> int:
@@ -42,7 +35,7 @@ def _year(today) -> int:
 @bp.route("/committee/<int:org_id>")
 @login_required
 def committee(org_id: int):
-    org, today = _readable_org(org_id), app_today()
+    org, today = access.guard_overseen(current_user, org_id), app_today()
     year = _year(today)
     rows = queries.committee_books(org.id, year)
     return render_template(
@@ -60,7 +53,7 @@ def committee(org_id: int):
 @bp.route("/committee/<int:org_id>/<int:year>.zip")
 @login_required
 def committee_zip(org_id: int, year: int):
-    org, today = _readable_org(org_id), app_today()
+    org, today = access.guard_overseen(current_user, org_id), app_today()
     if year > today.year:
         abort(404)
     first, last = queries.year_span(year)
@@ -68,7 +61,7 @@ def committee_zip(org_id: int, year: int):
     members = [m for m in queries.accounts(ids) if access.can_read_book(current_user, m)]
     if not members:
         abort(404)
-    books = content.load_books(members, year, today, current_user)
+    books = content.load_books(members, year, today, current_user, [org.id])
     try:
         pdfs = render.render_pdfs(books, current_locale(), today)
     except PdfUnavailable as error:
@@ -81,11 +74,12 @@ def committee_zip(org_id: int, year: int):
 @bp.route("/<int:account_id>/<int:year>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen(account_id: int, year: int):
-    member = db.get_or_404(Account, account_id)
+    member = access.guard_book_member(current_user, account_id)
     if not access.can_reopen_book(current_user, member):
-        abort(403)
+        raise NotAllowed(_("Only the chair of her committee can reopen her record book."))
     record = service.book_of(member.id, year)
-    back = url_for("books.committee", org_id=member.organisation_id, year=year)
+    org_id = next(iter(t.organisation_id for t in access.chaired_terms(current_user, member)))
+    back = url_for("books.committee", org_id=org_id, year=year)
     form = ReopenForm()
     if record is not None and record.is_submitted and form.validate_on_submit():
         reason = form.reason.data

@@ -115,13 +115,16 @@ class Book:
         return self.record is not None and self.record.is_submitted
 
 
-def terms_in(member: Account, year: int) -> list[Membership]:
-    """Her committee terms overlapping ``year``, oldest first."""
+def terms_in(member: Account, year: int, org_ids: Sequence[int] | None = None) -> list[Membership]:
+    """Her committee terms overlapping ``year`` (on ``org_ids`` only, when given), oldest
+    first."""
     first, last = queries.year_span(year)
     return [
         t
         for t in member.memberships
-        if t.joined_on <= last and (t.left_on is None or t.left_on >= first)
+        if t.joined_on <= last
+        and (t.left_on is None or t.left_on >= first)
+        and (org_ids is None or t.organisation_id in org_ids)
     ]
 
 
@@ -131,12 +134,19 @@ def shows_names(viewer: Account, member: Account, record: RecordBook | None) -> 
     return chosen and access.can_see_book_names(viewer, member)
 
 
-def load_books(members: Sequence[Account], year: int, today: date, viewer: Account) -> list[Book]:
-    """The books of ``members`` for ``year`` as ``viewer`` may read them (a fixed number of
+def load_books(
+    members: Sequence[Account],
+    year: int,
+    today: date,
+    viewer: Account,
+    org_ids: Sequence[int] | None = None,
+) -> list[Book]:
+    """The books of ``members`` for ``year`` as ``viewer`` may read them: her whole year,
+    or (``org_ids``) what she did on those committees, as they keep it (a fixed number of
     queries: the tracker's, then logs, photos, books, reviews and attendance)."""
     ids = [m.id for m in members]
     duties = active_duties()
-    years = tracker.members_years(members, year, today)
+    years = tracker.members_years(members, year, today, org_ids)
     logs = queries.logs_of_year(ids, year)
     photos = queries.photos_of([log.id for rows in logs.values() for log in rows])
     records = queries.books_of(ids, year)
@@ -149,7 +159,13 @@ def load_books(members: Sequence[Account], year: int, today: date, viewer: Accou
         record = records.get(member.id)
         names = shows_names(viewer, member, record)
         details = access.can_see_book_names(viewer, member)
-        entries = [_entry(log, hidden_fields(names, details), tz) for log in logs[member.id]]
+        terms = terms_in(member, year, org_ids)
+        hidden = hidden_fields(names, details)
+        entries = [
+            _entry(log, hidden, tz)
+            for log in logs[member.id]
+            if org_ids is None or any(t.active_on(log.happened_on) for t in terms)
+        ]
         files = _attach_photos(entries, photos, folder)
         books.append(
             Book(
@@ -159,7 +175,7 @@ def load_books(members: Sequence[Account], year: int, today: date, viewer: Accou
                 record=record,
                 names=names,
                 details=details,
-                terms=terms_in(member, year),
+                terms=terms,
                 duties=duties,
                 obligations=years[member.id],
                 table=chair_data.year_table(years[member.id], duties, year),

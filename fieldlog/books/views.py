@@ -120,13 +120,12 @@ def _change(form: BookForm, year: int, today: date) -> str:
 def readable_book(account_id: int, year: int) -> content.Book:
     """Her book of ``year`` as the reader may see it; 404 for no such book, 403 if not hers
     to read."""
-    member = db.get_or_404(Account, account_id)
-    if not access.can_read_book(current_user, member):
-        abort(403)
+    member = access.guard_book_member(current_user, account_id)
     today = app_today()
     if year > today.year or not service.served_in(member, year):
         abort(404)
-    return content.load_books([member], year, today, current_user)[0]
+    scope = access.book_org_ids(current_user, member)
+    return content.load_books([member], year, today, current_user, scope)[0]
 
 
 def unavailable(error: PdfUnavailable, back: str):
@@ -146,7 +145,8 @@ def send(data: bytes, mimetype: str, names: tuple[str, str]) -> Response:
 def _back(book: content.Book) -> str:
     if book.member.id == current_user.id:
         return url_for("books.mine", year=book.year)
-    return url_for("books.committee", org_id=book.member.organisation_id, year=book.year)
+    org_id = book.terms[-1].organisation_id if book.terms else book.member.organisation_id
+    return url_for("books.committee", org_id=org_id, year=book.year)
 
 
 @bp.route("/<int:account_id>/<int:year>.pdf")

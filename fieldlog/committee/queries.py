@@ -41,18 +41,10 @@ def log_counts(account_ids: list[int], first: date, last: date) -> dict[int, int
     return dict(rows)
 
 
-def rejoinable_term_ids(terms: list[Membership], org_id: int, today: date) -> set[int]:
-    """Of the loaded ``terms``, the last one of each former member who may re-join:
-
-    at home in ``org_id``, and her last term there ended before ``today``.
-    """
+def rejoinable_term_ids(terms: list[Membership], today: date) -> set[int]:
+    """Of the loaded ``terms`` (one committee's), the last one of each former member who
+    may re-join: her last term there ended before ``today``."""
     last: dict[int, Membership] = {}
     for term in sorted(terms, key=lambda t: t.joined_on):
         last[term.account_id] = term
-    return {
-        term.id
-        for term in last.values()
-        if term.left_on is not None
-        and term.left_on < today
-        and term.account.organisation_id == org_id
-    }
+    return {term.id for term in last.values() if term.left_on is not None and term.left_on < today}

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 from flask import (
-    abort,
     current_app,
     flash,
     g,
@@ -58,9 +57,7 @@ def index():
 @bp.route("/<int:org_id>")
 @chair_required
 def members(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
-    if not access.can_read_members(current_user, org):
-        abort(403)
+    org = access.guard_overseen(current_user, org_id)
     today = app_today()
     all_terms = queries.committee_terms(org.id, today, current_only=False)
     counts = queries.log_counts([t.account_id for t in all_terms], date(today.year, 1, 1), today)
@@ -76,7 +73,7 @@ def members(org_id: int):
         active=active,
         size=note,
         can_manage=access.can_manage_committee(current_user, org),
-        rejoin_ids=queries.rejoinable_term_ids(all_terms, org.id, today),
+        rejoin_ids=queries.rejoinable_term_ids(all_terms, today),
         names={t.id: t.account.display_name for t in all_terms},
     )
 
@@ -84,9 +81,7 @@ def members(org_id: int):
 @bp.route("/members/<int:account_id>/logs")
 @chair_required
 def member_logs(account_id: int):
-    member = db.get_or_404(Account, account_id)
-    if not access.is_chair_of(current_user, member.organisation_id):
-        abort(403)
+    member = access.guard_overseen_member(current_user, account_id)
     duty, period = _log_filters()
     query = filtered_logs(current_user, member.id, duty, period)
     page = db.paginate(query, per_page=current_app.config["LOGS_PER_PAGE"], error_out=False)
@@ -115,21 +110,6 @@ def _log_filters() -> tuple[str | None, Period | None]:
 # Membership changes ----------------------------------------------------------------------
 
 
-def _managed_committee(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if not access.can_manage_committee(current_user, org):
-        abort(403)
-    return org
-
-
-def _home_account(org: Organisation, account_id: int) -> Account:
-    """An account at home in ``org``; others are not hers to see (404)."""
-    account = db.get_or_404(Account, account_id)
-    if account.organisation_id != org.id:
-        abort(404)
-    return account
-
-
 def _with_replace_choices(form: MembershipFields, org_id: int, skip: int | None = None):
     """Whom she may replace: this committee's current or recently ended terms."""
     found = admin_queries.replaceable(current_user, org_id, app_today())
@@ -156,7 +136,7 @@ def _back(org: Organisation, message: str):
 @bp.route("/<int:org_id>/members/new", methods=["GET", "POST"])
 @chair_required
 def new_member(org_id: int):
-    org = _managed_committee(org_id)
+    org = access.guard_overseen(current_user, org_id)
     form = _with_replace_choices(NewMemberForm(), org.id)
     if form.validate_on_submit():
         data = form.to_input(org.id)
@@ -178,8 +158,8 @@ def _show_once(org: Organisation, account: Account, password: str):
 @bp.route("/<int:org_id>/members/<int:account_id>/password")
 @chair_required
 def one_time_password(org_id: int, account_id: int):
-    org = _managed_committee(org_id)
-    account = _home_account(org, account_id)
+    org = access.guard_overseen(current_user, org_id)
+    account = access.guard_member(org, account_id)
     kept = session.get(ONE_TIME_KEY) or {}
     password = None
     if kept.get("account_id") == account.id:
@@ -191,12 +171,12 @@ def one_time_password(org_id: int, account_id: int):
 @bp.route("/<int:org_id>/members/<int:account_id>/rejoin", methods=["GET", "POST"])
 @chair_required
 def rejoin(org_id: int, account_id: int):
-    org = _managed_committee(org_id)
-    account = _home_account(org, account_id)
+    org = access.guard_overseen(current_user, org_id)
+    account = access.guard_member(org, account_id)
     form = _with_replace_choices(MembershipFields(), org.id, skip=account.id)
     if form.validate_on_submit():
         data = form.membership_input()
-        change = partial(terms.add_membership, current_user, account, data, app_today())
+        change = partial(terms.add_membership, current_user, account, data, app_today(), org)
         if attempt(form, change)[0]:
             db.session.commit()
             return _back(org, _("%(name)s is again a member.", name=account.display_name))
@@ -206,12 +186,8 @@ def rejoin(org_id: int, account_id: int):
 @bp.route("/<int:org_id>/terms/<int:term_id>/end", methods=["GET", "POST"])
 @chair_required
 def end_term(org_id: int, term_id: int):
-    org = _managed_committee(org_id)
-    term = db.get_or_404(Membership, term_id)
-    if term.organisation_id != org.id:
-        abort(404)
-    if term.account_id != current_user.id and not access.can_manage_term(current_user, term):
-        abort(403)  # her own term gets the service's explanation instead
+    org = access.guard_overseen(current_user, org_id)
+    term = access.guard_term(current_user, term_id, org)
     form = LeaveForm(left_on=app_today()) if request.method == "GET" else LeaveForm()
     if form.validate_on_submit():
         change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())

@@ -103,7 +103,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
         "田秀珍",
         "shiqiao",
         left_days_ago=210,
-        leave_kind=LeaveKind.SELF_EXIT.value,
+        leave_kind=LeaveKind.RESIGNED.value,
         leave_reason="随子女迁居外地超过一年，本人申请卸免",
     ),
     PersonSpec("谢思雨", "shiqiao", join=JoinKind.REPLACING.value, replaces="田秀珍"),
@@ -124,7 +124,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
         "xinhua",
         profile=_P.BEHIND,
         left_days_ago=150,
-        leave_kind=LeaveKind.ADVISED.value,
+        leave_kind=LeaveKind.ADVISED_TO_RESIGN.value,
         leave_reason="连续三次无故不参加执委会议，组织劝退",
     ),
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -15,14 +15,12 @@ from wtforms import SelectChoice
 from fieldlog import access
 from fieldlog.admin import queries as admin_queries
 from fieldlog.downloads import send_download
-from fieldlog.extensions import db
 from fieldlog.ledgers import bp, service
 from fieldlog.ledgers.forms import AreaLedgerForm, LedgerForm
 from fieldlog.ledgers.service import Scope
 from fieldlog.ledgers.spans import span_choices
-from fieldlog.models import Organisation
 from fieldlog.periods import Period, parse_period
-from fieldlog.webutil import admin_required, app_today, chair_required, chaired_org, current_locale
+from fieldlog.webutil import admin_required, app_today, chair_required, current_locale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -47,7 +45,7 @@ def _download(scope: Scope, span: Period, kind: str):
 @bp.route("/committee/<int:org_id>", methods=["GET", "POST"])
 @chair_required
 def committee(org_id: int):
-    org = chaired_org(org_id)
+    org = access.guard_chaired(current_user, org_id)
     today = app_today()
     form = LedgerForm()
     form.span.choices = _span_choices(today)
@@ -68,9 +66,7 @@ def area():
     form.span.choices = _span_choices(today)
     form.org_id.choices = [SelectChoice(r.org.id, "\u3000" * r.depth + r.org.name) for r in rows]
     if form.validate_on_submit():
-        org = db.get_or_404(Organisation, form.org_id.data)
-        if not access.is_admin_of(current_user, org):
-            abort(403)
+        org = access.guard_managed_org(current_user, form.org_id.data)
         return _download(Scope(org, area=True), parse_period(form.span.data), form.file_kind)
     if not form.is_submitted():
         form.span.data = str(today.year)

@@ -7,19 +7,10 @@ from datetime import date
 from sqlalchemy import Select, func, select
 
 from fieldlog import access
-from fieldlog.errors import NotFound
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log
 from fieldlog.periods import Period
 from fieldlog.tracker.queries import active_duties  # noqa: F401 - one catalogue query
-
-
-def readable_log(actor: Account, log_id: int) -> Log:
-    """A log the actor may read, else ``NotFound`` (no hint whether it exists)."""
-    log = db.session.get(Log, log_id)
-    if log is None or not access.can_read_log(actor, log):
-        raise NotFound("log")
-    return log
 
 
 def filtered_logs(

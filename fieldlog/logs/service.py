@@ -87,6 +87,15 @@ def _check_date(actor: Account, day: date | None, today: date) -> dict[str, str]
             return {
                 "happened_on": _("The date is before you joined the committee (%(d)s).", d=first)
             }
+        if terms and all(t.left_on is not None for t in terms):
+            last = max(t.left_on for t in terms if t.left_on is not None)
+            if day > last:
+                return {
+                    "happened_on": _(
+                        "You left the committee on %(d)s; nothing after that day can be added.",
+                        d=last,
+                    )
+                }
         return {"happened_on": _("You were not on the committee on that date.")}
     return {}
 

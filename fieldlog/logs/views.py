@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from fieldlog import access
-from fieldlog.errors import DomainError, NotFound
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
 from fieldlog.logs.forms import FilterForm, LogForm
@@ -132,34 +131,26 @@ def _period_choices(today) -> list[SelectChoice]:
     return result
 
 
-def _readable(log_id: int):
-    try:
-        return queries.readable_log(current_user, log_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("logs/<int:log_id>")
 @login_required
 def view(log_id: int):
-    log = _readable(log_id)
+    log = access.guard_log(current_user, log_id)
     owner = db.session.get(Account, log.account_id)
+    hidden = access.hidden_log_fields(current_user, log)
     return render_template(
         "logs/view.html",
         log=log,
         owner=owner,
         can_edit=access.can_edit_log(current_user, log),
-        show_names=access.can_see_women_names(current_user, log),
-        photos=_photos_of(log),
+        hidden=hidden,
+        photos=[] if hidden else _photos_of(log),
     )
 
 
 @bp.route("logs/<int:log_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(log_id: int):
-    log = _readable(log_id)
-    if not access.can_edit_log(current_user, log):
-        abort(403)
+    log = access.guard_own_log(current_user, log_id)
     form = LogForm(obj=log if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = str(log.version)
@@ -192,13 +183,10 @@ def _photos_of(log) -> list:
 @bp.route("logs/<int:log_id>/delete", methods=["POST"])
 @login_required
 def delete(log_id: int):
-    log = _readable(log_id)
+    log = access.guard_own_log(current_user, log_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    try:
-        service.delete_log(current_user, log)
-    except DomainError:
-        abort(403)
+    service.delete_log(current_user, log)
     db.session.commit()
     flash(_("Entry deleted."), "info")
     return redirect(url_for("logs.index"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,17 +12,8 @@ from fieldlog import access, labels
 from fieldlog.extensions import db
 from fieldlog.meetings import bp, queries, service
 from fieldlog.meetings.forms import meeting_form, posted_date
-from fieldlog.models import Meeting, Organisation
-from fieldlog.webutil import app_today, attempt, chair_required, chaired_org
-
-
-def _chaired_meeting(meeting_id: int) -> Meeting:
-    meeting = queries.meeting_with_attendance(meeting_id)
-    if meeting is None:
-        abort(404)
-    if not access.is_chair_of(current_user, meeting.organisation_id):
-        abort(403)
-    return meeting
+from fieldlog.models import Organisation
+from fieldlog.webutil import app_today, attempt, chair_required
 
 
 def _members_for(org_id: int, default_day: date) -> list:
@@ -44,7 +35,7 @@ def index():
 @bp.route("/committee/<int:org_id>")
 @chair_required
 def committee(org_id: int):
-    org = chaired_org(org_id)
+    org = access.guard_chaired(current_user, org_id)
     rows = queries.meetings_of(org.id)
     return render_template("meetings/list.html", org=org, rows=rows, **LABELS)
 
@@ -52,7 +43,7 @@ def committee(org_id: int):
 @bp.route("/committee/<int:org_id>/new", methods=["GET", "POST"])
 @chair_required
 def new(org_id: int):
-    org, today = chaired_org(org_id), app_today()
+    org, today = access.guard_chaired(current_user, org_id), app_today()
     form = meeting_form(_members_for(org.id, today), held_on=today)
     if form.validate_on_submit():
         call = lambda: service.record_meeting(current_user, org, form.to_input(), today)  # noqa: E731
@@ -67,7 +58,7 @@ def new(org_id: int):
 @bp.route("/<int:meeting_id>")
 @chair_required
 def show(meeting_id: int):
-    meeting = _chaired_meeting(meeting_id)
+    meeting = access.guard_chaired_object(current_user, queries.meeting_with_attendance(meeting_id))
     org = db.session.get(Organisation, meeting.organisation_id)
     rows = sorted(meeting.attendance, key=lambda a: (a.account.display_name, a.account_id))
     return render_template("meetings/show.html", org=org, meeting=meeting, rows=rows, **LABELS)
@@ -76,7 +67,10 @@ def show(meeting_id: int):
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @chair_required
 def edit(meeting_id: int):
-    meeting, today = _chaired_meeting(meeting_id), app_today()
+    meeting, today = (
+        access.guard_chaired_object(current_user, queries.meeting_with_attendance(meeting_id)),
+        app_today(),
+    )
     org = db.session.get(Organisation, meeting.organisation_id)
     form = meeting_form(_members_for(meeting.organisation_id, meeting.held_on), meeting)
     if form.validate_on_submit():

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from fieldlog import access, audit
-from fieldlog.errors import Conflict, DomainError, FieldErrors, NotAllowed, NotFound
+from fieldlog.errors import Conflict, DomainError, FieldErrors, NotAllowed
 from fieldlog.extensions import db
 from fieldlog.models import Account, Log, Photo
 from fieldlog.photos import imaging
@@ -239,17 +239,6 @@ def attach(actor: Account, log: Log, prepared: Sequence[imaging.Prepared], files
     photos = [_store(actor, log, p, files, None) for p in prepared]
     db.session.flush()
     return photos
-
-
-def readable_photo(actor: Account, photo_id: int) -> Photo:
-    """A live photo of a log the actor may read, else ``NotFound`` (existence not revealed)."""
-    photo = db.session.get(Photo, photo_id)
-    log = db.session.get(Log, photo.log_id) if photo is not None else None
-    if photo is None or photo.deleted_at is not None or log is None:
-        raise NotFound(_("Not found."))
-    if not access.can_read_log(actor, log):
-        raise NotFound(_("Not found."))
-    return photo
 
 
 def delete_photo(actor: Account, photo: Photo) -> None:

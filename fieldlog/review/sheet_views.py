@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, render_template
+from flask import Response, current_app, g, render_template
 from flask_login import current_user
 
 from fieldlog import access
@@ -15,11 +15,7 @@ from fieldlog.webutil import chair_required, current_locale
 @bp.route("/<int:round_id>/sheet.pdf")
 @chair_required
 def sheet(round_id: int):
-    round_ = queries.round_with_entries(round_id)
-    if round_ is None:
-        abort(404)
-    if not access.is_chair_of(current_user, round_.organisation_id):
-        abort(403)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     try:
         pdf = render_sheet(round_, current_locale())
     except PdfUnavailable as error:

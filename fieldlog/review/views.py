@@ -19,8 +19,8 @@ from fieldlog.webutil import (
     CsrfForm,
     app_today,
     attempt,
+    chair_or_admin_required,
     chair_required,
-    chaired_org,
     current_locale,
 )
 
@@ -39,24 +39,6 @@ def _page(template: str, status: int = 200, **context):
         render_template(template, duty_names=duties, locale=locale, **LABELS, **context),
         status,
     )
-
-
-def _chaired_round(round_id: int) -> ReviewRound:
-    round_ = queries.round_with_entries(round_id)
-    if round_ is None:
-        abort(404)
-    if not access.is_chair_of(current_user, round_.organisation_id):
-        abort(403)
-    return round_
-
-
-def _chaired_entry(round_id: int, account_id: int) -> ReviewEntry:
-    entry = queries.entry_of(round_id, account_id)
-    if entry is None:
-        abort(404)
-    if not access.is_chair_of(current_user, entry.round.organisation_id):
-        abort(403)
-    return entry
 
 
 def _half_label(round_: ReviewRound) -> str:
@@ -85,7 +67,7 @@ def _open_form(org: Organisation, rounds: list[ReviewRound]) -> OpenRoundForm:
 @bp.route("/committee/<int:org_id>", methods=["GET", "POST"])
 @chair_required
 def committee(org_id: int):
-    org = chaired_org(org_id)
+    org = access.guard_chaired(current_user, org_id)
     rounds = queries.rounds_of(org.id)
     form = _open_form(org, rounds)
     if form.validate_on_submit():
@@ -105,7 +87,7 @@ def committee(org_id: int):
 @bp.route("/<int:round_id>")
 @chair_required
 def show(round_id: int):
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     return _page(
         "review/round.html",
         round=round_,
@@ -117,7 +99,7 @@ def show(round_id: int):
 
 
 def _post_button(round_id: int, change, message: str):
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
@@ -144,7 +126,7 @@ def refresh(round_id: int):
 @bp.route("/<int:round_id>/close", methods=["GET", "POST"])
 @chair_required
 def close(round_id: int):
-    round_ = _chaired_round(round_id)
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
     form = CsrfForm()
     if form.validate_on_submit():
         ok, _result = attempt(form, lambda: service.close_round(current_user, round_))
@@ -189,13 +171,15 @@ def _member_page(entry: ReviewEntry, status: int = 200, **forms):
 @bp.route("/<int:round_id>/members/<int:account_id>")
 @chair_required
 def member(round_id: int, account_id: int):
-    return _member_page(_chaired_entry(round_id, account_id))
+    return _member_page(
+        access.guard_chaired_entry(current_user, queries.entry_of(round_id, account_id))
+    )
 
 
 @bp.route("/<int:round_id>/members/<int:account_id>/ratings", methods=["POST"])
 @chair_required
 def rate(round_id: int, account_id: int):
-    entry = _chaired_entry(round_id, account_id)
+    entry = access.guard_chaired_entry(current_user, queries.entry_of(round_id, account_id))
     rows = request.form.get("rows", type=int)
     if request.form.get("more"):  # more rater lines: the page again, what she typed kept
         return _member_page(entry, rating=rating_form(entry, (rows or 0) + MORE_ROWS))
@@ -213,7 +197,7 @@ def rate(round_id: int, account_id: int):
 @bp.route("/<int:round_id>/members/<int:account_id>/override", methods=["POST"])
 @chair_required
 def override(round_id: int, account_id: int):
-    entry = _chaired_entry(round_id, account_id)
+    entry = access.guard_chaired_entry(current_user, queries.entry_of(round_id, account_id))
     form = OverrideForm()
     form.offer()
     if form.validate_on_submit():
@@ -273,15 +257,9 @@ def report(round_id: int):
 # Lists for chairs and admins --------------------------------------------------------------
 
 
-def _may_read_lists() -> None:
-    if not (access.is_chair(current_user) or access.is_admin(current_user)):
-        abort(403)
-
-
 @bp.route("/excellent")
-@login_required
+@chair_or_admin_required
 def excellent():
-    _may_read_lists()
     today = app_today()
     years = list(range(today.year, today.year - 5, -1))
     org_ids = lists.overseen_org_ids(current_user)
@@ -294,9 +272,8 @@ def excellent():
 
 
 @bp.route("/exit-flags")
-@login_required
+@chair_or_admin_required
 def exit_flags():
-    _may_read_lists()
     today = app_today()
     rows = lists.exit_flags(lists.overseen_org_ids(current_user), today)
     return _page(

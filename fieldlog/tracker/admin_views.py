@@ -10,14 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from fieldlog import access, labels
-from fieldlog.extensions import db
 from fieldlog.models import DutyType, Organisation
 from fieldlog.obligations import Status
 from fieldlog.periods import Cadence, Period
@@ -161,9 +160,7 @@ def rollup_home():
 @bp.route("/rollup/<int:org_id>")
 @admin_required
 def rollup(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
-    if not access.is_admin_of(current_user, org):
-        abort(403)
+    org = access.guard_managed_org(current_user, org_id)
     today = app_today()
     asked = request.args.get("quarter", "").strip().upper()
     quarter = queries.parse_quarter(asked, today)

@@ -15,22 +15,14 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from fieldlog import access
-from fieldlog.errors import DomainError, NotAllowed
+from fieldlog.errors import DomainError, NotAllowed, NotFound
 from fieldlog.extensions import db
-from fieldlog.models import Account, DutyType, Excusal, Organisation
+from fieldlog.models import Account, DutyType, Excusal
 from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Period, parse_period
 from fieldlog.tracker import bp, chair_data, excusals, queries, service
 from fieldlog.tracker.forms import ExcuseForm, GridFilters
 from fieldlog.webutil import CsrfForm, app_today, attempt, current_locale, safe_next
-
-
-def _committee(org_id: int) -> Organisation:
-    """The organisation, if the reader chairs its committee or administers it."""
-    org = db.get_or_404(Organisation, org_id)
-    if not (access.is_chair_of(current_user, org.id) or access.is_admin_of(current_user, org)):
-        abort(403)
-    return org
 
 
 def _year(today: date) -> int:
@@ -42,7 +34,7 @@ def _year(today: date) -> int:
 @bp.route("/committee/<int:org_id>")
 @login_required
 def committee_grid(org_id: int):
-    org, today = _committee(org_id), app_today()
+    org, today = access.guard_overseen(current_user, org_id), app_today()
     filters = GridFilters(request.args)
     quarter = queries.parse_quarter(filters.quarter.data, today)
     grid = service.grid([org.id], quarter, today)
@@ -90,12 +82,10 @@ def _grid_helpers() -> dict:
 @bp.route("/committee/<int:org_id>/members/<int:account_id>")
 @login_required
 def member_year(org_id: int, account_id: int):
-    org, today = _committee(org_id), app_today()
-    member = db.get_or_404(Account, account_id)
-    if not chair_data.belongs_to(member, org.id):
-        abort(404)
+    org, today = access.guard_overseen(current_user, org_id), app_today()
+    member = access.guard_member(org, account_id)
     year = _year(today)
-    rows = service.member_year(member, year, today)
+    rows = service.member_year(member, year, today, [org.id])
     duties = queries.active_duties()
     return render_template(
         "tracker/chair_member_year.html",
@@ -108,7 +98,7 @@ def member_year(org_id: int, account_id: int):
         excused=[o for row in rows.values() for o in row if o.status is Status.EXCUSED],
         excusals=chair_data.excusals_of(member.id, year),
         duty_names={d.code: d.name(current_locale()) for d in duties},
-        can_excuse=access.is_chair_of(current_user, member.organisation_id),
+        can_excuse=access.is_chair_of(current_user, org.id) and member.id != current_user.id,
         revoke_form=CsrfForm(),
         **_grid_helpers(),
     )
@@ -122,7 +112,7 @@ def _years(member: Account, today: date) -> list[int]:
 @bp.route("/committee/<int:org_id>/overdue")
 @login_required
 def overdue(org_id: int):
-    org, today = _committee(org_id), app_today()
+    org, today = access.guard_overseen(current_user, org_id), app_today()
     year = _year(today)
     duties = queries.active_duties()
     members = chair_data.overdue_of_year(org.id, year, today)
@@ -139,8 +129,8 @@ def overdue(org_id: int):
 
 
 def _obligation() -> tuple[Account, DutyType, Period]:
-    """The obligation named by the query string; 404 if unknown, 400 if malformed."""
-    member = db.get_or_404(Account, request.args.get("member", type=int) or 0)
+    """The obligation named by the query string: 404 if unknown, 400 if malformed, 403
+    unless the reader chairs a committee the member sat on in that period."""
     code = request.args.get("duty", "")
     duty = db.session.scalars(db.select(DutyType).where(DutyType.code == code)).first()
     if duty is None:
@@ -151,21 +141,25 @@ def _obligation() -> tuple[Account, DutyType, Period]:
         abort(400)
     if period.cadence is not duty.cadence_enum:  # e.g. a quarter for a half-yearly duty
         abort(400)
+    member_id = request.args.get("member", type=int) or 0
+    member = access.excusable_member(current_user, member_id, period.start, period.end)
     return member, duty, period
 
 
+def _chaired_org_ids(member: Account) -> list[int]:
+    return sorted({t.organisation_id for t in access.chaired_terms(current_user, member)})
+
+
 def _current(member: Account, duty: DutyType, period: Period) -> Obligation:
-    """The obligation's status today."""
-    row = service.member_year(member, period.year, app_today())[duty.code]
-    return next(o for o in row if o.period == period)
+    """The obligation's status today, as her committees that the chair runs see it."""
+    year = service.member_year(member, period.year, app_today(), _chaired_org_ids(member))
+    return next(o for o in year[duty.code] if o.period == period)
 
 
 @bp.route("/excuse", methods=["GET", "POST"])
 @login_required
 def excuse():
     member, duty, period = _obligation()
-    if not access.is_chair_of(current_user, member.organisation_id):
-        abort(403)
     back = safe_next(request.args.get("next")) or _her_year(member, period.year)
     cell, form = _current(member, duty, period), ExcuseForm()
     excusable = cell.status in chair_data.EXCUSABLE
@@ -205,8 +199,8 @@ def revoke(excusal_id: int):
     member = db.get_or_404(Account, excusal.account_id)
     try:
         excusals.revoke_excusal(current_user, excusal)
-    except NotAllowed:
-        abort(403)
+    except (NotAllowed, NotFound):
+        raise
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -217,4 +211,5 @@ def revoke(excusal_id: int):
 
 
 def _her_year(member: Account, year: int) -> str:
-    return url_for(".member_year", org_id=member.organisation_id, account_id=member.id, year=year)
+    org_id = next(iter(_chaired_org_ids(member)), member.organisation_id)
+    return url_for(".member_year", org_id=org_id, account_id=member.id, year=year)

@@ -9,7 +9,7 @@ from fieldlog import access, audit
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal
-from fieldlog.periods import Cadence, Period
+from fieldlog.periods import Cadence, Period, parse_period
 from fieldlog.timeutil import now_utc
 from fieldlog.vocab import AuditAction
 
@@ -17,10 +17,10 @@ MAX_REASON = 200
 
 
 def _check_excusable(actor: Account, member: Account, duty: DutyType, period: Period) -> None:
-    if not access.is_chair_of(actor, member.organisation_id):
-        raise NotAllowed(_("Only her chair can excuse her duties."))
     if actor.id == member.id:
         raise NotAllowed(_("You cannot excuse your own duties; another chair or vice chair can."))
+    if not access.can_excuse(actor, member, period.start, period.end):
+        raise NotAllowed(_("Only her chair can excuse her duties."))
     if Cadence(duty.cadence) is not period.cadence:
         raise DomainError(_("This period does not match the duty."), status=400)
 
@@ -72,7 +72,8 @@ def excuse(actor: Account, member: Account, duty: DutyType, period: Period, reas
 def revoke_excusal(actor: Account, excusal: Excusal) -> None:
     """Take an excusal back (audited); the obligation counts again."""
     member = db.session.get(Account, excusal.account_id)
-    if member is None or not access.is_chair_of(actor, member.organisation_id):
+    period = parse_period(excusal.period_code)
+    if member is None or not access.can_excuse(actor, member, period.start, period.end):
         raise NotAllowed(_("Only her chair can excuse her duties."))
     if not excusal.is_active:
         raise DomainError(_("This excusal was already taken back."), status=409)

@@ -18,9 +18,10 @@ FEED_CACHE = "private, max-age=3600"
 
 
 def _member() -> Account:
-    """The logged-in member (committee members only: the feed lists duties she owes)."""
+    """The logged-in member (committee members, past or present: the feed lists duties she
+    owes, none once she has left)."""
     if not current_user.memberships:
-        abort(403)
+        raise NotAllowed(_("Only committee members have a calendar of duties."))
     return current_user._get_current_object()
 
 
@@ -44,10 +45,7 @@ def calendar_reset():
     if not CsrfForm().validate_on_submit():
         abort(400)
     was_on = member.calendar_token is not None
-    try:
-        feed_service.reset_token(member)
-    except NotAllowed:
-        abort(403)
+    feed_service.reset_token(member)
     db.session.commit()
     if was_on:
         flash(_("New address made. The old address no longer works."), "success")

@@ -117,13 +117,49 @@ def _cutoff(period: Period, tz: str) -> datetime:
     return datetime.combine(period.end + timedelta(days=1), time(), ZoneInfo(tz))
 
 
+def _terms_in(org_ids: Select | Iterable[int], first: date, last: date):
+    """Terms on these committees overlapping first..last, as a subquery."""
+    ids = org_ids if isinstance(org_ids, Select) else list(org_ids)
+    return (
+        select(
+            Membership.account_id,
+            Membership.organisation_id,
+            Membership.joined_on,
+            Membership.left_on,
+        )
+        .where(Membership.organisation_id.in_(ids))
+        .where(Membership.joined_on <= _inline(last, Date()))
+        .where(or_(Membership.left_on.is_(None), Membership.left_on >= _inline(first, Date())))
+        .subquery()
+    )
+
+
+def _logs_in_terms(query: Select, terms) -> Select:
+    """Join each log to the committee terms it was made in: only logs dated within a term
+    count for that committee (a committee she left keeps what she did while on it)."""
+    return query.select_from(terms).join(
+        Log,
+        and_(
+            Log.account_id == terms.c.account_id,
+            Log.happened_on >= terms.c.joined_on,
+            or_(terms.c.left_on.is_(None), Log.happened_on <= terms.c.left_on),
+        ),
+    )
+
+
+def _bounds(windows: Iterable[Period]) -> tuple[date, date]:
+    periods = list(windows)
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
 def grouped_counts(
-    account_ids: Iterable[int] | Select, windows: Mapping[int, Period], tz: str
-) -> dict[tuple[int, int], Tally]:
-    """``{(account_id, duty_type_id): Tally}`` for logs inside each duty's period window.
+    org_ids: Iterable[int] | Select, windows: Mapping[int, Period], tz: str
+) -> dict[tuple[int, int, int], Tally]:
+    """``{(account_id, org_id, duty_type_id): Tally}``: each member's logs inside each
+    duty's period window and within her terms on that committee.
 
     One query for any number of members: each duty type has its own window (a quarter,
-    half-year or year), matched by one condition each, grouped by member and duty.
+    half-year or year), matched by one condition each, grouped by member, committee, duty.
     """
     if not windows:
         return {}
@@ -135,27 +171,31 @@ def grouped_counts(
         ),
         else_=0,
     )
+    terms = _terms_in(org_ids, *_bounds(windows.values()))
     query = select(
-        Log.account_id,
+        terms.c.account_id,
+        terms.c.organisation_id,
         Log.duty_type_id,
         func.count(),
         func.max(Log.happened_on),
         func.sum(late),
     )
-    query = _of_members(query, account_ids).where(Log.deleted_at.is_(None), in_window)
-    rows = db.session.execute(query.group_by(Log.account_id, Log.duty_type_id)).all()
-    return {(a, d): Tally(n, last, int(late_n or 0)) for a, d, n, last, late_n in rows}
+    query = _logs_in_terms(query, terms).where(Log.deleted_at.is_(None), in_window)
+    group = (terms.c.account_id, terms.c.organisation_id, Log.duty_type_id)
+    rows = db.session.execute(query.group_by(*group)).all()
+    return {(a, o, d): Tally(n, last, int(late_n or 0)) for a, o, d, n, last, late_n in rows}
 
 
 def done_members(
-    account_ids: Iterable[int] | Select, windows: Iterable[tuple[int, Period, int]]
-) -> dict[tuple[int, str], set[int]]:
-    """``{(duty_type_id, period_code): {account_id, ...}}``: who has at least ``min_count``
-    non-deleted logs of the duty within the period, for each ``(duty, period, min_count)``.
+    org_ids: Iterable[int] | Select, windows: Iterable[tuple[int, Period, int]]
+) -> dict[tuple[int, str], set[tuple[int, int]]]:
+    """``{(duty_type_id, period_code): {(account_id, org_id), ...}}``: who has at least
+    ``min_count`` non-deleted logs of the duty within the period and within her terms on
+    the committee, for each ``(duty, period, min_count)``.
 
     One grouped query for any number of members and periods (a district's roll-up and its
-    history), returning one row per window with the authors' ids joined into one string
-    (an id once per log): far cheaper, on SQLite above all, than a row per member.
+    history), returning one row per window with the (member, committee) pairs joined into
+    one string (a pair once per log): far cheaper, on SQLite above all, than a row per pair.
     """
     windows = list(dict.fromkeys(windows))
     if not windows:
@@ -168,23 +208,32 @@ def done_members(
         *((_inline(duty_id, Integer()), case(*whens)) for duty_id, whens in by_duty.items()),
         value=Log.duty_type_id,
     ).label("window")
+    terms = _terms_in(org_ids, *_bounds(p for _d, p, _n in windows))
+    pair = (
+        cast(terms.c.account_id, String()) + ":" + cast(terms.c.organisation_id, String())
+    ).label("pair")
     logs = (
-        _of_members(select(Log.account_id, number), account_ids)
+        _logs_in_terms(select(pair, number), terms)
         .where(Log.deleted_at.is_(None), _in_windows(_spans(windows)))
         .subquery()
     )
-    ids = func.aggregate_strings(cast(logs.c.account_id, String()), ",")
-    rows = db.session.execute(select(logs.c.window, ids).group_by(logs.c.window)).all()
-    done: dict[tuple[int, str], set[int]] = {}
+    pairs = func.aggregate_strings(logs.c.pair, ",")
+    rows = db.session.execute(select(logs.c.window, pairs).group_by(logs.c.window)).all()
+    done: dict[tuple[int, str], set[tuple[int, int]]] = {}
     for i, joined in rows:
         if i is None:  # between two windows of a duty
             continue
         duty_id, period, minimum = windows[i]
-        authors = joined.split(",")
+        found = joined.split(",")
         if minimum > 1:
-            authors = [a for a, n in Counter(authors).items() if n >= minimum]
-        done[(duty_id, period.code)] = {int(a) for a in authors}
+            found = [a for a, n in Counter(found).items() if n >= minimum]
+        done[(duty_id, period.code)] = {_pair(text) for text in found}
     return done
+
+
+def _pair(text: str) -> tuple[int, int]:
+    account_id, _sep, org_id = text.partition(":")
+    return int(account_id), int(org_id)
 
 
 def _spans(windows: list[tuple[int, Period, int]]) -> list[tuple[int, date, date]]:
@@ -214,15 +263,6 @@ def _in_windows(ranges: list[tuple[int, date, date]]) -> ColumnElement[bool]:
         Log.happened_on.between(_inline(first, Date()), _inline(last, Date())),
         or_(*(_in_window(*r) for r in ranges)),
     )
-
-
-def _of_members(query: Select, account_ids: Iterable[int] | Select) -> Select:
-    """Restrict to these members' logs. A members query is joined as a distinct list, so
-    the database walks each member's logs by index instead of every log of the windows."""
-    if isinstance(account_ids, Select):
-        members = account_ids.distinct().subquery()
-        return query.select_from(members).join(Log, Log.account_id == members.c[0])
-    return query.where(Log.account_id.in_(list(account_ids)))
 
 
 def excused_keys(

@@ -20,12 +20,20 @@ from fieldlog.obligations import (
     Status,
     Term,
     is_owed,
+    left_before_end,
     status_of,
 )
 from fieldlog.periods import Cadence, Period, period_of, periods_of_year
 from fieldlog.tracker import queries
 from fieldlog.tracker.queries import duty_specs
-from fieldlog.tracker.service import _members_of_year, _members_query, _tz, duty_windows, rules
+from fieldlog.tracker.service import (
+    _members_of_year,
+    _members_query,
+    _serves_in,
+    _tz,
+    duty_windows,
+    rules,
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +69,14 @@ def rollup(root: Organisation, quarter: Period, today: date) -> list[OrgRollup]:
     windows = list(duty_windows(duties, quarter).items())
     org_ids = queries.subtree_org_ids(root)
     board = _Board.load(duties, windows, org_ids, today)
-    roster = _members_of_year(org_ids, quarter.year)
+    roster = [m for m in _members_of_year(org_ids, quarter.year) if _serves_in(m.terms, quarter)]
     members: dict[int, set[int]] = defaultdict(set)
     for member in roster:
         members[member.org_id].add(member.account_id)
     codes = [d.code for d in duties]
     zeros = dict.fromkeys(codes, 0)  # every duty gets its column, even at nought
     tallies = {org_id: (Counter(zeros), Counter(zeros), Counter(zeros)) for org_id in members}
-    groups = _Group.of((m.org_id, m.terms, m.account_id) for m in roster)
+    groups = _Group.of((m.org_id, m.terms, (m.account_id, m.org_id)) for m in roster)
     for i, code in enumerate(codes):
         for group in groups:
             owed, done, overdue = tallies[group.key]
@@ -119,35 +127,35 @@ def completion_history(
 
 @dataclass(frozen=True)
 class _Group:
-    """Members sharing a key (their organisation, or none) and the same terms: the rules
-    treat them alike, so they are counted with set operations instead of one by one."""
+    """Members of one committee with the same terms there: the rules treat them alike, so
+    they are counted with set operations instead of one by one. A member is the pair
+    ``(account_id, org_id)``: someone on two committees is counted on each."""
 
     key: object
     terms: tuple[Term, ...]
-    size: int
-    ids: frozenset[int]
-    repeats: dict[int, int]  # ids listed more than once (one entry per organisation)
+    ids: frozenset[tuple[int, int]]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
 
     @classmethod
-    def of(cls, members: Iterable[tuple[object, tuple[Term, ...], int]]) -> list[_Group]:
-        """Groups from ``(key, terms, account_id)`` of each member."""
-        lists: dict[tuple, list[int]] = defaultdict(list)
-        for key, terms, account_id in members:
-            lists[(key, terms)].append(account_id)
-        return [
-            cls(key, terms, len(ids), frozenset(ids), _repeats(ids))
-            for (key, terms), ids in lists.items()
-        ]
+    def of(
+        cls, members: Iterable[tuple[object, tuple[Term, ...], tuple[int, int]]]
+    ) -> list[_Group]:
+        """Groups from ``(key, terms, (account_id, org_id))`` of each member."""
+        lists: dict[tuple, set[tuple[int, int]]] = defaultdict(set)
+        for key, terms, pair in members:
+            lists[(key, terms)].add(pair)
+        return [cls(key, terms, frozenset(ids)) for (key, terms), ids in lists.items()]
 
-    def count_in(self, ids: frozenset[int]) -> int:
-        """How many of the group's members (with repeats) are among ``ids``."""
-        return len(self.ids & ids) + sum(n for a, n in self.repeats.items() if a in ids)
+    def count_done(self, done: frozenset[tuple[int, int]]) -> int:
+        """How many of the group did it."""
+        return len(self.ids & done)
 
-
-def _repeats(ids: list[int]) -> dict[int, int]:
-    if len(set(ids)) == len(ids):
-        return {}
-    return {a: n - 1 for a, n in Counter(ids).items() if n > 1}
+    def count_excused(self, excused: frozenset[int], done: frozenset | None = None) -> int:
+        """How many of the group are excused (and, given ``done``, also did it)."""
+        return sum(1 for pair in self.ids if pair[0] in excused and (done is None or pair in done))
 
 
 class _Board:
@@ -167,8 +175,8 @@ class _Board:
             for duty_id, period in windows
         ]
         self.today, self.rules = today, rules
-        self._owed: dict[tuple[tuple[Term, ...], Period], bool] = {}
-        self._status: dict[tuple[int, bool, bool, bool], Status] = {}
+        self._owed: dict[tuple[tuple[Term, ...], Period], tuple[bool, date | None]] = {}
+        self._status: dict[tuple, Status] = {}
 
     @classmethod
     def load(cls, duties, windows, org_ids, today: date) -> _Board:
@@ -177,60 +185,83 @@ class _Board:
         specs = dict(zip((d.id for d in duties), duty_specs(duties), strict=True))
         who = _members_query(org_ids)
         wanted = [(d, p, specs[d].min_count) for d, p in windows if specs[d].by_logs]
-        done = queries.done_members(who, wanted)
-        done.update(_book_done(duties, windows, who))
+        done = queries.done_members(org_ids, wanted)
+        done.update(_book_done(duties, windows, who, org_ids))
         excused = queries.excused_keys(who, {p.code for _d, p in windows})
         return cls(specs, windows, done, excused, today, rules())
 
     def count(self, group: _Group, i: int) -> list[tuple[Status, int]]:
         """How many of the group have each status in window ``i``."""
         _period, _spec, done, excused = self.windows[i]
-        owed = self._is_owed(group.terms, i)
+        owed, left_on = self._is_owed(group.terms, i)
         if group.size == 1:  # most groups: a member whose terms are hers alone
-            (account_id,) = group.ids
-            return [(self._status_of(i, account_id in done, owed, account_id in excused), 1)]
-        n_done = group.count_in(done)
-        n_excused = group.count_in(excused) if excused else 0
-        n_both = group.count_in(done & excused) if n_excused else 0
+            (pair,) = group.ids
+            return [(self._status_of(i, pair in done, owed, pair[0] in excused, left_on), 1)]
+        n_done = group.count_done(done)
+        n_excused = group.count_excused(excused) if excused else 0
+        n_both = group.count_excused(excused, done) if n_excused else 0
         counts = (
             ((True, True), n_both),
             ((True, False), n_done - n_both),
             ((False, True), n_excused - n_both),
             ((False, False), group.size - n_done - n_excused + n_both),
         )
-        return [(self._status_of(i, d, owed, e), n) for (d, e), n in counts if n]
+        return [(self._status_of(i, d, owed, e, left_on), n) for (d, e), n in counts if n]
 
-    def _is_owed(self, terms: tuple[Term, ...], i: int) -> bool:
+    def _is_owed(self, terms: tuple[Term, ...], i: int) -> tuple[bool, date | None]:
         period = self.windows[i][0]  # duties of one cadence share their periods
         owed = self._owed.get((terms, period))
         if owed is None:
-            owed = self._owed[(terms, period)] = is_owed(terms, period, self.rules)
+            owed = (is_owed(terms, period, self.rules), left_before_end(terms, period))
+            self._owed[(terms, period)] = owed
         return owed
 
-    def _status_of(self, i: int, done: bool, owed: bool, excused: bool) -> Status:
-        status = self._status.get((i, done, owed, excused))
+    def _status_of(
+        self, i: int, done: bool, owed: bool, excused: bool, left_on: date | None
+    ) -> Status:
+        key = (i, done, owed, excused, left_on)
+        status = self._status.get(key)
         if status is None:
             period, spec, _done, _excused = self.windows[i]
             count = spec.min_count if done else 0
             status = status_of(
-                spec, period, count, self.today, owed=owed, excused=excused, rules=self.rules
+                spec,
+                period,
+                count,
+                self.today,
+                owed=owed,
+                excused=excused,
+                left_on=left_on,
+                rules=self.rules,
             )
-            self._status[(i, done, owed, excused)] = status
+            self._status[key] = status
         return status
 
 
 def _book_done(
-    duties: Sequence[DutyType], windows: Iterable[tuple[int, Period]], who: Select
-) -> dict[tuple[int, str], set[int]]:
-    """``{(duty_id, period_code): {account_id, ...}}`` of those whose submitted record book
-    completes a book duty's window (one query; none without such a window)."""
+    duties: Sequence[DutyType], windows: Iterable[tuple[int, Period]], who: Select, org_ids
+) -> dict[tuple[int, str], set[tuple[int, int]]]:
+    """``{(duty_id, period_code): {(account_id, org_id), ...}}`` of those whose submitted
+    record book completes a book duty's window, on every committee of ``org_ids`` they sat
+    on that year (two queries; none without such a window)."""
     book_ids = set(queries.book_duty_ids(duties))
     wanted = [(d, p) for d, p in windows if d in book_ids]
     if not wanted:
         return {}
-    books = queries.submitted_books(who, {p.year for _d, p in wanted}, _tz())
+    years = {p.year for _d, p in wanted}
+    books = queries.submitted_books(who, years, _tz())
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
+    orgs: dict[int, set[int]] = defaultdict(set)
+    for member in queries.members_of(org_ids, first, last):
+        orgs[member.account_id].add(member.org_id)
     return {
-        (d, p.code): {account_id for account_id, year in books if year == p.year} for d, p in wanted
+        (d, p.code): {
+            (account_id, org_id)
+            for account_id, year in books
+            if year == p.year
+            for org_id in orgs[account_id]
+        }
+        for d, p in wanted
     }
 
 
@@ -243,7 +274,9 @@ def _groups_by_year(org_ids: Select, years: list[int]) -> dict[int, list[_Group]
     for year in years:
         whole = periods_of_year(year, Cadence.YEAR)[0]
         terms = ((m, tuple(t for t in m.terms if _overlaps(t, whole))) for m in everyone)
-        groups[year] = _Group.of((None, kept, m.account_id) for m, kept in terms if kept)
+        groups[year] = _Group.of(
+            (m.org_id, kept, (m.account_id, m.org_id)) for m, kept in terms if kept
+        )
     return groups
 
 

@@ -24,6 +24,7 @@ from fieldlog.obligations import (
     Status,
     Term,
     is_owed,
+    left_before_end,
     status_of,
     year_obligations,
 )
@@ -88,12 +89,12 @@ def grid(org_ids: Select | Iterable[int], quarter: Period, today: date) -> Grid:
     excusals.
     """
     duties = queries.active_duties()
-    members = _members_of_year(org_ids, quarter.year)
+    members = [m for m in _members_of_year(org_ids, quarter.year) if _serves_in(m.terms, quarter)]
     windows = duty_windows(duties, quarter)
     who = _members_query(org_ids)
     books = {d: windows[d] for d in queries.book_duty_ids(duties)}
     by_logs = {d.id: windows[d.id] for d in duties if d.completed_by == "logs"}
-    counts = queries.grouped_counts(who, by_logs, _tz())
+    counts = queries.grouped_counts(org_ids, by_logs, _tz())
     counts.update(_book_tallies(who, books))
     codes = {p.code for p in windows.values()}
     excused = queries.excused_keys(who, codes)
@@ -106,18 +107,26 @@ def grid(org_ids: Select | Iterable[int], quarter: Period, today: date) -> Grid:
 
 def _book_tallies(
     who: Select | Iterable[int], windows: dict[int, Period]
-) -> dict[tuple[int, int], queries.Tally]:
-    """``{(account_id, duty_id): Tally}`` for the duties done by a submitted record book:
-    one submission, on the day she submitted it (late when after the year). One query."""
+) -> dict[tuple[int, int | None, int], queries.Tally]:
+    """``{(account_id, None, duty_id): Tally}`` for the duties done by a submitted record
+    book: one submission, on the day she submitted it (late when after the year), the same
+    on every committee she sat on. One query."""
     if not windows:
         return {}
     books = queries.submitted_books(who, {p.year for p in windows.values()}, _tz())
     return {
-        (account_id, duty_id): queries.Tally(1, day, int(day > period.end))
+        (account_id, None, duty_id): queries.Tally(1, day, int(day > period.end))
         for (account_id, year), day in books.items()
         for duty_id, period in windows.items()
         if period.year == year
     }
+
+
+def _serves_in(terms: Iterable[Term], period: Period) -> bool:
+    return any(
+        t.joined_on <= period.end and (t.left_on is None or t.left_on >= period.start)
+        for t in terms
+    )
 
 
 def _members_of_year(org_ids: Select | Iterable[int], year: int) -> list[MemberInfo]:
@@ -144,26 +153,37 @@ class _Cells:
             for d, spec in zip(duties, duty_specs(duties), strict=True)
         ]
         self.counts, self.excused, self.today, self.rules = counts, excused, today, rules
-        self._owed: dict[tuple[Term, ...], tuple[bool, ...]] = {}
-        self._status: dict[tuple[int, int, bool, bool], Status] = {}
+        self._owed: dict[tuple[Term, ...], tuple[tuple[bool, date | None], ...]] = {}
+        self._status: dict[tuple, Status] = {}
         self._blank: dict[tuple[int, Status], Obligation] = {}
 
     def row(self, member: MemberInfo) -> tuple[Obligation, ...]:
         owed = self._owed.get(member.terms)
         if owed is None:
-            owed = tuple(is_owed(member.terms, c.period, self.rules) for c in self.columns)
+            owed = tuple(
+                (
+                    is_owed(member.terms, c.period, self.rules),
+                    left_before_end(member.terms, c.period),
+                )
+                for c in self.columns
+            )
             self._owed[member.terms] = owed
         return tuple(
-            self._cell(member.account_id, column, is_owed_)
-            for column, is_owed_ in zip(self.columns, owed, strict=True)
+            self._cell(member, column, *owed_left)
+            for column, owed_left in zip(self.columns, owed, strict=True)
         )
 
-    def _cell(self, account_id: int, column: _Column, owed: bool) -> Obligation:
+    def _cell(
+        self, member: MemberInfo, column: _Column, owed: bool, left_on: date | None
+    ) -> Obligation:
         # Book duties have no logs counted: their tally, if any, is the submitted book.
-        tally = self.counts.get((account_id, column.duty_id))
+        account_id = member.account_id
+        tally = self.counts.get((account_id, member.org_id, column.duty_id)) or self.counts.get(
+            (account_id, None, column.duty_id)
+        )
         count = tally.count if tally else 0
         excused = (account_id, column.duty_id, column.code) in self.excused
-        key = (column.duty_id, count, owed, excused)
+        key = (column.duty_id, count, owed, excused, left_on)
         status = self._status.get(key)
         if status is None:
             status = status_of(
@@ -173,6 +193,7 @@ class _Cells:
                 self.today,
                 owed=owed,
                 excused=excused,
+                left_on=left_on,
                 rules=self.rules,
             )
             self._status[key] = status
@@ -198,19 +219,28 @@ class _Cells:
         )
 
 
-def member_year(account: Account, year: int, today: date) -> dict[str, list[Obligation]]:
-    """Her obligations for every period of ``year`` (two queries: logs and excusals)."""
-    return members_years([account], year, today)[account.id]
+def member_year(
+    account: Account, year: int, today: date, org_ids: Iterable[int] | None = None
+) -> dict[str, list[Obligation]]:
+    """Her obligations for every period of ``year``, as she sees them or as the committees
+    ``org_ids`` see them (see ``members_years``)."""
+    return members_years([account], year, today, org_ids)[account.id]
 
 
 def members_years(
-    accounts: Sequence[Account], year: int, today: date
+    accounts: Sequence[Account],
+    year: int,
+    today: date,
+    org_ids: Iterable[int] | None = None,
 ) -> dict[int, dict[str, list[Obligation]]]:
-    """Each account's obligations for every period of ``year``, by account id.
+    """Each account's obligations for every period of ``year``, by account id: as she
+    sees them (all her terms), or as the committees ``org_ids`` see them (her terms there,
+    and only the logs she made while on them).
 
     Four queries whatever the number of accounts: duties, logs, excusals, submitted record
     books (terms are loaded with the accounts).
     """
+    scope = None if org_ids is None else set(org_ids)
     duties = queries.active_duties()
     ids = [a.id for a in accounts]
     rows = db.session.execute(
@@ -232,7 +262,11 @@ def members_years(
     return {
         a.id: year_obligations(
             specs,
-            [Term(t.joined_on, t.left_on) for t in a.memberships],
+            [
+                Term(t.joined_on, t.left_on)
+                for t in a.memberships
+                if scope is None or t.organisation_id in scope
+            ],
             entries[a.id],
             year,
             today,

@@ -110,14 +110,24 @@ def test_chair_without_member_sees_her_own_logs(api, world, logs):
         ("chair", "member_a2"),  # a member of another village of the same township
         ("chair_b", "member"),  # the chair of another village
         ("other", "member"),  # a fellow member is not a chair
-        ("admin", "member"),  # admin rights do not open logs
-        ("chair", None),  # no such account
+        ("admin_b", "member"),  # an admin of another township
     ],
 )
 def test_member_parameter_is_403_outside_her_committee(api, world, logs, username, target):
     api.login(username)
-    member_id = world[target].id if target else 999999
-    assert_json_error(api.get("/logs", member=member_id), 403)
+    assert_json_error(api.get("/logs", member=world[target].id), 403)
+
+
+def test_member_parameter_for_no_such_account_is_404(api, world, logs):
+    api.login("chair")
+    assert_json_error(api.get("/logs", member=999999), 404)
+
+
+def test_an_admin_reads_her_area_s_logs_without_the_women_s_details(api, world, logs):
+    api.login("admin")
+    items = api.get("/logs", member=world["member"].id).get_json()["items"]
+    assert items and all("women_names" not in i and "place" not in i for i in items)
+    assert all("women_count" in i and "method" in i for i in items)
 
 
 def test_member_parameter_with_her_own_id(api, world, logs):

@@ -212,7 +212,17 @@ def test_chair_reads_a_members_log_with_names_but_cannot_change_it(api_as, membe
     assert chair.get(f"/logs/{member_log.id}").get_json()["women_count"] == 4
 
 
-@pytest.mark.parametrize("username", ["other_chair", "admin", "other_admin", "other_member"])
+def test_an_admin_above_reads_without_names_and_cannot_change_it(api_as, member_log):
+    admin = api_as("admin")
+    response = admin.get(f"/logs/{member_log.id}")
+    assert response.status_code == 200
+    assert "women_names" not in response.get_json()
+    assert response.get_json()["women_count"] == 4
+    assert_json_error(admin.patch(f"/logs/{member_log.id}", {"women_count": 9}), 403)
+    assert_json_error(admin.delete(f"/logs/{member_log.id}"), 403)
+
+
+@pytest.mark.parametrize("username", ["other_chair", "other_admin", "other_member"])
 def test_others_get_404_for_every_method(api_as, world, member_log, username):
     other = api_as(world[username].username)
     url = f"/logs/{member_log.id}"

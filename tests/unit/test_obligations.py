@@ -16,8 +16,10 @@ from fieldlog.obligations import (
     active_days,
     current,
     is_owed,
+    left_before_end,
     missed,
     status_of,
+    within,
     year_obligations,
 )
 from fieldlog.periods import Cadence, Period, parse_period, periods_of_year
@@ -149,8 +151,63 @@ def test_status_of(spec, count, today, owed, excused, expected):
     assert status_of(spec, Q2, count, today, owed=owed, excused=excused) is expected
 
 
+LEFT_STATUS = [
+    # (spec, count, today, left_on, expected): her terms ended on left_on, before Q2's end
+    (CONTACT, 0, D(2026, 5, 1), D(2026, 4, 10), Status.LEFT),
+    (CONTACT, 0, D(2026, 7, 1), D(2026, 4, 10), Status.LEFT),  # never overdue once she left
+    (CONTACT, 0, D(2026, 6, 29), D(2026, 6, 29), Status.NOT_OWED),  # leaving today: still here
+    (CONTACT, 0, D(2026, 6, 30), D(2026, 6, 29), Status.LEFT),
+    (CONTACT, 1, D(2026, 7, 1), D(2026, 4, 10), Status.DONE),  # done stays done
+    (TALK_TWICE, 1, D(2026, 7, 1), D(2026, 4, 10), Status.LEFT),
+    (CONTACT, 0, D(2026, 3, 1), D(2026, 2, 10), Status.LEFT),  # a later period, after she left
+    (CONTACT, 0, D(2026, 3, 1), D(2026, 5, 10), Status.UPCOMING),  # she leaves later on
+]
+
+
+@pytest.mark.parametrize(("spec", "count", "today", "left_on", "expected"), LEFT_STATUS)
+def test_status_of_after_leaving(spec, count, today, left_on, expected):
+    for owed, excused in ((True, False), (False, False), (True, True)):
+        status = status_of(spec, Q2, count, today, owed=owed, excused=excused, left_on=left_on)
+        assert status is expected
+
+
 def test_status_table_covers_every_status():
-    assert {row[-1] for row in STATUS} == set(Status)
+    assert {row[-1] for row in STATUS} | {row[-1] for row in LEFT_STATUS} == set(Status)
+
+
+@pytest.mark.parametrize(
+    ("terms", "code", "left_on"),
+    [
+        ([T(LONG_AGO)], "2026Q2", None),
+        ([T(LONG_AGO, D(2026, 6, 30))], "2026Q2", None),  # served to the last day
+        ([T(LONG_AGO, D(2026, 6, 29))], "2026Q2", D(2026, 6, 29)),
+        ([T(LONG_AGO, D(2026, 2, 10))], "2026Q2", D(2026, 2, 10)),  # left before it began
+        ([T(D(2026, 7, 1))], "2026Q2", None),  # joined after: not owed, not "left"
+        ([], "2026Q2", None),
+        # left and came back within the period: the later term reaches its end
+        ([T(LONG_AGO, D(2026, 4, 30)), T(D(2026, 6, 1))], "2026Q2", None),
+        ([T(LONG_AGO, D(2026, 4, 30)), T(D(2026, 5, 10), D(2026, 6, 1))], "2026Q2", D(2026, 6, 1)),
+        # a move: two committees' terms, back to back; together they reach the end
+        ([T(LONG_AGO, D(2026, 5, 14)), T(D(2026, 5, 15))], "2026Q2", None),
+    ],
+)
+def test_left_before_end(terms, code, left_on):
+    assert left_before_end(terms, P(code)) == left_on
+
+
+@pytest.mark.parametrize(
+    ("day", "inside"),
+    [
+        (D(2026, 3, 31), False),
+        (D(2026, 4, 1), True),
+        (D(2026, 4, 30), True),
+        (D(2026, 5, 1), False),
+        (D(2026, 6, 1), True),
+        (D(2030, 1, 1), True),
+    ],
+)
+def test_within(day, inside):
+    assert within([T(D(2026, 4, 1), D(2026, 4, 30)), T(D(2026, 6, 1))], day) is inside
 
 
 def test_status_of_defaults_to_owed_and_not_excused():
@@ -303,7 +360,41 @@ def test_year_obligations_applies_the_n_days_rule():
 def test_year_obligations_member_who_left_on_10_february():
     left = [T(LONG_AGO, D(2026, 2, 10))]
     row = _row("contact", terms=left, entries=[], today=D(2026, 11, 1))
-    assert [o.status for o in row] == [Status.OVERDUE] + [Status.NOT_OWED] * 3
+    assert [o.status for o in row] == [Status.LEFT] * 4  # owes nothing, never overdue
+
+
+def test_year_obligations_of_one_committee_count_only_her_days_there():
+    """She moved from X to Y on 15 May: X's Q2 keeps her April log and reads "left" without
+    it; Y's Q2 counts only what she did from 15 May; her own view counts both."""
+    x, y = [T(LONG_AGO, D(2026, 5, 14))], [T(D(2026, 5, 15))]
+    april = E("contact", D(2026, 4, 20), D(2026, 4, 20))
+    june = E("contact", D(2026, 6, 2), D(2026, 6, 2))
+    today = D(2026, 9, 1)
+    q2 = 1  # index of the quarter in the row
+
+    def q2_of(terms, entries):
+        return _row("contact", terms=terms, entries=entries, today=today)[q2]
+
+    assert (q2_of(x, [april, june]).status, q2_of(x, [april, june]).count) == (Status.DONE, 1)
+    assert q2_of(x, [june]).status is Status.LEFT
+    assert (q2_of(y, [april, june]).status, q2_of(y, [april, june]).count) == (Status.DONE, 1)
+    assert q2_of(y, [april]).status is Status.OVERDUE  # 47 days in Y: owed, not done there
+    assert q2_of(x + y, [april]).status is Status.DONE
+    assert q2_of(x + y, [april, june]).count == 2
+
+
+@pytest.mark.parametrize(
+    ("entered", "late", "completed_late"),
+    [
+        ([D(2026, 6, 1)], 0, False),
+        ([D(2026, 7, 2)], 1, True),
+        ([D(2026, 6, 1), D(2026, 7, 2)], 1, False),  # on time already: 补记 not shown
+    ],
+)
+def test_completed_late_only_when_a_late_entry_was_needed(entered, late, completed_late):
+    entries = [E("contact", D(2026, 5, 5), day) for day in entered]
+    q2 = _row("contact", terms=[T(LONG_AGO)], entries=entries, today=D(2026, 9, 1))[1]
+    assert q2.late == late and q2.completed_late is completed_late
 
 
 def test_year_obligations_uses_the_rules_and_excusals():

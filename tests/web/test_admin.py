@@ -454,16 +454,16 @@ def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, ma
     member = world["member"]
     log = make_log(member, happened_on=local_today() - timedelta(days=3))
     term = member.memberships[0]
-    data = {"left_on": local_today().isoformat(), "leave_kind": "self_exit", "reason": "外出务工"}
+    data = {"left_on": local_today().isoformat(), "leave_kind": "resigned", "reason": "外出务工"}
     response = post(client, f"/admin/memberships/{term.id}/end", data, follow_redirects=True)
     assert "Membership ended." in response.get_data(as_text=True)
     ended = fresh(app, Membership, term.id)
-    assert ended.left_on == local_today() and ended.leave_kind == "self_exit"
+    assert ended.left_on == local_today() and ended.leave_kind == "resigned"
     assert ended.leave_reason == "外出务工"
     assert fresh(app, Account, member.id).active
     assert fresh(app, Log, log.id).deleted_at is None
     (entry,) = audit_entries(app, "end_membership", "membership")
-    assert entry.entity_id == term.id and entry.changes["leave_kind"] == [None, "self_exit"]
+    assert entry.entity_id == term.id and entry.changes["leave_kind"] == [None, "resigned"]
     again = post(client, f"/admin/memberships/{term.id}/end", data)
     assert "This membership has already ended." in again.get_data(as_text=True)
 
@@ -475,8 +475,8 @@ def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, ma
         ({"left_on": "2019-12-31"}, "She joined on 2020-01-01; the date cannot be earlier."),
         ({"left_on": "TOMORROW"}, "The date cannot be in the future."),
         ({"leave_kind": ""}, "Please choose why she left."),
-        ({"leave_kind": "advised", "reason": ""}, "Please note the reason."),
-        ({"leave_kind": "self_exit", "reason": ""}, "Please note the reason."),
+        ({"leave_kind": "advised_to_resign", "reason": ""}, "Please note the reason."),
+        ({"leave_kind": "resigned", "reason": ""}, "Please note the reason."),
         ({"reason": "x" * 201}, "Use at most 200 characters."),
     ],
 )
@@ -498,7 +498,7 @@ def test_end_membership_errors_keep_the_input(app, client, admin, world, change,
 def test_ending_a_chairs_membership_ends_her_chair_role(app, client, admin, world):
     chair = world["chair"]
     term = chair.memberships[0]
-    data = {"left_on": local_today().isoformat(), "leave_kind": "term_end"}
+    data = {"left_on": local_today().isoformat(), "leave_kind": "term_ended"}
     post(client, f"/admin/memberships/{term.id}/end", data)
     assert fresh(app, Account, chair.id).grants == []
     assert len(audit_entries(app, "revoke", "role_grant")) == 1

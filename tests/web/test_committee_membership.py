@@ -85,7 +85,7 @@ def leave_data(**change) -> dict:
     yesterday = local_today() - timedelta(days=1)
     return {
         "left_on": yesterday.isoformat(),
-        "leave_kind": "self_exit",
+        "leave_kind": "resigned",
         "reason": "外出务工",
         **change,
     }
@@ -109,7 +109,7 @@ def test_committee_page_shows_how_members_joined_and_left(app, client, chair, wo
     left = make_member(world["village_a"], name="钱红", left_on=left_on)
     with app.app_context():
         term = db.session.get(Account, left.id).memberships[0]
-        term.leave_kind, term.leave_reason = "advised", "连续两年评议不合格"
+        term.leave_kind, term.leave_reason = "advised_to_resign", "连续两年评议不合格"
         term_id = term.id
         db.session.commit()
     data = new_member_data(join_kind="replacing", replaces_id=term_id)
@@ -233,10 +233,10 @@ def test_bad_input_keeps_the_rest(app, client, chair, world, change, field, mess
 @pytest.mark.parametrize(
     ("kind", "reason"),
     [
-        ("self_exit", "外出务工"),
-        ("advised", "连续三次无故缺席"),
+        ("resigned", "外出务工"),
+        ("advised_to_resign", "连续三次无故缺席"),
         ("terminated", "严重违纪"),
-        ("term_end", ""),
+        ("term_ended", ""),
     ],
 )
 def test_chair_ends_a_membership(app, client, chair, world, make_log, kind, reason):
@@ -277,8 +277,8 @@ def test_chair_ends_a_membership(app, client, chair, world, make_log, kind, reas
         ({"left_on": "2019-12-31"}, "She joined on 2020-01-01; the date cannot be earlier."),
         ({"left_on": "FUTURE"}, "The date cannot be in the future."),
         ({"leave_kind": ""}, "Please choose why she left."),
-        ({"leave_kind": "self_exit", "reason": " "}, "Please note the reason."),
-        ({"leave_kind": "advised", "reason": ""}, "Please note the reason."),
+        ({"leave_kind": "resigned", "reason": " "}, "Please note the reason."),
+        ({"leave_kind": "advised_to_resign", "reason": ""}, "Please note the reason."),
         ({"leave_kind": "terminated", "reason": ""}, "Please note the reason."),
         ({"reason": "x" * 201}, "Use at most 200 characters."),
     ],
@@ -310,7 +310,7 @@ def test_chair_cannot_end_her_own_membership(app, client, chair, world):
 def test_ending_a_vice_chairs_membership_ends_her_role(app, client, chair, world, make_member):
     vice = make_member(world["village_a"], username="vice", roles=("vice_chair",))
     url = f"{committee_url(world)}/terms/{vice.memberships[0].id}/end"
-    assert post(client, url, leave_data(leave_kind="term_end", reason="")).status_code == 302
+    assert post(client, url, leave_data(leave_kind="term_ended", reason="")).status_code == 302
     assert fresh(app, Account, vice.id).grants == []
     (entry,) = audit_entries(app, "revoke", "role_grant")
     assert entry.actor_id == chair.id and entry.changes["role"] == ["vice_chair", None]

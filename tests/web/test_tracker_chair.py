@@ -261,7 +261,12 @@ def test_member_year_grid_with_excuse_links_for_the_chair(client, auth, committe
 
 
 def test_member_year_shows_the_reason_of_an_excusal(client, auth, committee):
-    auth.login("chair")
+    auth.login("chair")  # her own excusal: she reads why, but cannot take it back herself
+    html = client.get(_year_url(committee, "chair")).get_data(as_text=True)
+    assert "住院治疗" in html
+    assert f"/tracker/excusals/{committee['excusal_id']}/revoke" not in html
+    auth.logout()
+    auth.login("vice")
     html = client.get(_year_url(committee, "chair")).get_data(as_text=True)
     assert "住院治疗" in html
     assert f"/tracker/excusals/{committee['excusal_id']}/revoke" in html
@@ -453,19 +458,28 @@ def test_revoke_needs_the_csrf_token(app, client, auth, committee):
 
 
 @pytest.mark.parametrize(
-    ("member", "duty", "notice"),
-    [("chair", "talk", "excused"), ("member", "contact", "done"), ("joiner", "contact", "owed")],
+    ("reader", "member", "duty", "notice"),
+    [
+        ("vice", "chair", "talk", "excused"),
+        ("chair", "member", "contact", "done"),
+        ("chair", "joiner", "contact", "owed"),
+    ],
 )
 def test_nothing_to_excuse_shows_why_and_refuses(
-    app, client, auth, committee, member, duty, notice
+    app, client, auth, committee, reader, member, duty, notice
 ):
-    auth.login("chair")
+    auth.login(reader)
     url = _excuse_url(committee, member=member, duty=duty)
     html = client.get(url).get_data(as_text=True)
     assert 'name="reason"' not in html and 'class="notice"' in html
     token = csrf_from(client.get(_year_url(committee)).get_data(as_text=True))
     assert client.post(url, data={"csrf_token": token, "reason": "病假"}).status_code == 409
     assert len(_audit(app, "create")) == 1  # only the fixture's
+
+
+def test_a_chair_cannot_open_the_excuse_page_for_herself(client, auth, committee):
+    auth.login("chair")
+    assert client.get(_excuse_url(committee, member="chair", duty="talk")).status_code == 403
 
 
 # --- queries --------------------------------------------------------------------------

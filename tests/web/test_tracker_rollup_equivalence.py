@@ -137,9 +137,10 @@ def test_done_members_counts_the_minimum(app, busy_township):
         talk = db.session.scalars(db.select(DutyType).filter_by(code="talk")).one()
         q1, q2 = parse_period("2026Q1"), parse_period("2026Q2")
         member, other = busy_township["member"].id, busy_township["other_member"].id
-        done = queries.done_members([member, other], [(talk.id, q1, 2), (talk.id, q2, 2)])
-        assert done[(talk.id, "2026Q1")] == {other}  # two talks
+        village = [busy_township["village_a"].id]
+        done = queries.done_members(village, [(talk.id, q1, 2), (talk.id, q2, 2)])
+        assert done[(talk.id, "2026Q1")] == {(other, village[0])}  # two talks
         assert done.get((talk.id, "2026Q2"), set()) == set()  # one of two
-        assert queries.done_members([member, other], [(talk.id, q2, 1)]) == {
-            (talk.id, "2026Q2"): {member}
+        assert queries.done_members(village, [(talk.id, q2, 1)]) == {
+            (talk.id, "2026Q2"): {(member, village[0])}
         }
