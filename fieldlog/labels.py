@@ -98,6 +98,7 @@ REVIEW_STATUS = {
     ReviewStatus.OPEN: _l("Open"),
     ReviewStatus.CLOSED: _l("Closed"),
 }
+# One word per state, everywhere (home, grid, review, book, README).
 STATUS = {
     Status.DONE: _l("Done"),
     Status.OPEN: _l("Not yet"),
@@ -105,7 +106,8 @@ STATUS = {
     Status.OVERDUE: _l("Overdue"),
     Status.EXCUSED: _l("Excused"),
     Status.NOT_OWED: _l("Not owed"),
-    Status.UPCOMING: _l("Upcoming"),
+    Status.LEFT: _l("Left the committee"),
+    Status.UPCOMING: _l("Not started"),
 }
 STATUS_ICON = {
     Status.DONE: "✓",
@@ -114,6 +116,7 @@ STATUS_ICON = {
     Status.OVERDUE: "✗",
     Status.EXCUSED: "–",
     Status.NOT_OWED: "·",
+    Status.LEFT: "·",
     Status.UPCOMING: "·",
 }
 FIELD = {
@@ -138,3 +141,7 @@ FIELD = {
 def choices(mapping: dict) -> list[SelectChoice]:
     """Options for a select or radio field, in the mapping's order."""
     return [SelectChoice(key.value, label) for key, label in mapping.items()]
+
+
+# The one word for a period done only thanks to an entry made after it ended.
+COMPLETED_LATE = _l("Recorded late")

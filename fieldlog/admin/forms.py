@@ -15,8 +15,8 @@ from wtforms.validators import Length, Optional
 
 from fieldlog import labels
 from fieldlog.admin.service import AccountInput, OrgInput
-from fieldlog.admin.terms import LeaveInput, MembershipInput
-from fieldlog.vocab import Role
+from fieldlog.admin.terms import LeaveInput, MembershipInput, MoveInput
+from fieldlog.vocab import JoinKind, LeaveKind, Role
 
 
 def _max(n: int) -> Length:
@@ -61,12 +61,20 @@ class OrgForm(FlaskForm):
 
 
 class MembershipFields(FlaskForm):
-    """Joining a committee: when, how, and whom she replaces."""
+    """Joining a committee: which (where a page offers a choice), when, how, and whom she
+    replaces."""
+
+    organisation_id = SelectField(
+        _l("Committee of"), coerce=optional_int, validators=[Optional()], validate_choice=False
+    )
 
     joined_on = DateField(_l("Joined the committee on"), validators=[Optional()])
     join_kind = RadioField(
         _l("How she joined"),
-        choices=labels.choices(labels.JOIN_KIND),
+        # A move (调入) is made with the move form, which also ends her other term.
+        choices=labels.choices(
+            {k: v for k, v in labels.JOIN_KIND.items() if k != JoinKind.TRANSFERRED}
+        ),
         default="elected",
         validators=[Optional()],
         validate_choice=False,
@@ -131,7 +139,10 @@ class LeaveForm(FlaskForm):
     left_on = DateField(_l("Left on"), validators=[Optional()])
     leave_kind = RadioField(
         _l("Why she left"),
-        choices=labels.choices(labels.LEAVE_KIND),
+        # A move (调动) is made with the move form, which also starts her new term.
+        choices=labels.choices(
+            {k: v for k, v in labels.LEAVE_KIND.items() if k != LeaveKind.TRANSFERRED}
+        ),
         validators=[Optional()],
         validate_choice=False,
     )
@@ -146,6 +157,23 @@ class LeaveForm(FlaskForm):
             left_on=self.left_on.data,
             leave_kind=self.leave_kind.data,
             reason=_text(self.reason.data),
+        )
+
+
+class MoveForm(FlaskForm):
+    """Moving a member to another committee (调动): where, from which day, and why."""
+
+    organisation_id = SelectField(
+        _l("The committee she moves to"), coerce=optional_int, validate_choice=False
+    )
+    moved_on = DateField(_l("Her first day there"), validators=[Optional()])
+    reason = StringField(_l("Reason (optional)"), validators=[_max(200)])
+
+    def to_input(self) -> MoveInput:
+        return MoveInput(
+            organisation_id=self.organisation_id.data,
+            moved_on=self.moved_on.data,
+            reason=_text(self.reason.data) or None,
         )
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldlog import access
@@ -141,3 +141,17 @@ def search_accounts(actor: Account, text: str) -> list[Account]:
         .limit(SEARCH_LIMIT)
     )
     return list(db.session.scalars(query).unique())
+
+
+def move_targets(actor: Account, term: Membership) -> list[Organisation]:
+    """Committees the actor may move ``term``'s member to (see ``access.can_move_to``):
+    those she manages, and for a chair the other villages and communities of her township."""
+    source = term.organisation
+    query = select(Organisation).where(Organisation.id != source.id)
+    siblings = Organisation.parent_id == source.parent_id if source.parent_id else false()
+    managed = access.managed_orgs(actor).with_only_columns(Organisation.id)
+    chaired = sorted(access.chaired_org_ids(actor))
+    query = query.where(
+        or_(siblings, Organisation.id.in_(managed), Organisation.id.in_(chaired))
+    ).order_by(Organisation.path)
+    return [org for org in db.session.scalars(query) if access.can_move_to(actor, term, org)]

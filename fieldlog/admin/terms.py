@@ -268,14 +268,24 @@ def _revoke_committee_roles(actor: Account, account: Account, org_id: int) -> No
             _revoke(actor, account, grant)
 
 
-def grant_committee_role(actor: Account, account: Account, role: str, today: date) -> RoleGrant:
-    """Make a current committee member its chair or vice chair (replacing her other one)."""
+def grant_committee_role(
+    actor: Account, account: Account, role: str, today: date, org: Organisation | None = None
+) -> RoleGrant:
+    """Make a current member of ``org``'s committee (of her only current committee when
+    ``org`` is None) its chair or vice chair, replacing her other role there."""
     require(access.can_manage_account(actor, account))
     if role not in COMMITTEE_ROLES:
         raise FieldErrors({"role": _("Please choose one of the options.")})
-    term = account.current_membership(today)
-    if term is None or term.left_on is not None:
+    current = [
+        t
+        for t in account.memberships
+        if t.active_on(today) and (org is None or t.organisation_id == org.id)
+    ]
+    if not current:
         raise DomainError(_("Only a current committee member can be chair or vice chair."))
+    if len(current) > 1:
+        raise FieldErrors({"role": _("She is on several committees: choose which one.")})
+    term = current[0]
     require(access.can_manage_org(actor, term.organisation))
     held = [g for g in account.grants if g.organisation_id == term.organisation_id]
     if any(g.role == role for g in held):

@@ -159,12 +159,23 @@ def account(account_id: int):
 
 
 def _account_page(account: Account, status: int = 200, **forms: FlaskForm):
+    """Her account: terms on every committee, the changes the admin may make to each (end,
+    move, roles), joining another committee, password and access. ``forms`` are posted
+    ones to show again with their errors: ``join_form``, ``leave_<term id>``,
+    ``role_<term id>``."""
     today = app_today()
-    open_term = next((t for t in account.memberships if t.left_on is None), None)
-    join_form = forms.get("join_form") or MembershipFields(formdata=None, joined_on=today)
+    open_terms = [
+        t
+        for t in account.memberships
+        if (t.left_on is None or t.left_on >= today) and access.can_manage_term(current_user, t)
+    ]
+    join_form = forms.get("join_form") or MembershipFields(
+        formdata=None, joined_on=today, organisation_id=account.organisation_id
+    )
+    join_form.organisation_id.choices = _org_choices(queries.subtree(current_user))
     join_form.replaces_id.choices = [SelectChoice("", _("Nobody"))] + [
-        SelectChoice(str(t.id), _term_label(t, False))
-        for t in queries.replaceable(current_user, account.organisation_id, today)
+        SelectChoice(str(t.id), _term_label(t, True))
+        for t in queries.replaceable(current_user, None, today)
         if t.account_id != account.id
     ]
     problems = [m for form in forms.values() for msgs in form.errors.values() for m in msgs]
@@ -173,11 +184,26 @@ def _account_page(account: Account, status: int = 200, **forms: FlaskForm):
         status,
         problems=problems,
         account=account,
-        open_term=open_term,
-        leave_form=forms.get("leave_form") or LeaveForm(formdata=None, left_on=today),
+        open_terms=open_terms,
+        leave_forms={
+            t.id: forms.get(f"leave_{t.id}") or _leave_form(t.id, today) for t in open_terms
+        },
         join_form=join_form,
-        role_form=forms.get("role_form") or RoleForm(formdata=None),
+        role_forms={t.id: forms.get(f"role_{t.id}") or _role_form(t.id) for t in open_terms},
         can_revoke={grant.id: _may_revoke(account, grant) for grant in account.grants},
+    )
+
+
+def _leave_form(term_id: int, today=None) -> LeaveForm:
+    """The form ending one term; its fields are prefixed so several can share a page."""
+    if today is None:
+        return LeaveForm(prefix=f"t{term_id}")
+    return LeaveForm(formdata=None, prefix=f"t{term_id}", left_on=today)
+
+
+def _role_form(term_id: int, posted: bool = False) -> RoleForm:
+    return (
+        RoleForm(prefix=f"r{term_id}") if posted else RoleForm(formdata=None, prefix=f"r{term_id}")
     )
 
 
@@ -243,19 +269,23 @@ def revoke_role(grant_id: int):
     return _button(account, change, _("Role removed."))
 
 
-@bp.route("/accounts/<int:account_id>/roles", methods=["POST"])
+@bp.route("/accounts/<int:account_id>/roles/<int:term_id>", methods=["POST"])
 @admin_required
-def grant_role(account_id: int):
+def grant_role(account_id: int, term_id: int):
     account = access.guard_managed_account(current_user, account_id)
-    form = RoleForm()
+    term = access.guard_term(current_user, term_id)
+    if term.account_id != account.id:
+        abort(404)
+    form = _role_form(term.id, posted=True)
     if form.validate_on_submit():
         role = form.role.data or ""
-        change = partial(terms.grant_committee_role, current_user, account, role, app_today())
+        org = term.organisation
+        change = partial(terms.grant_committee_role, current_user, account, role, app_today(), org)
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Role given."), "success")
             return redirect(url_for("admin.account", account_id=account.id))
-    return _account_page(account, 422, role_form=form)
+    return _account_page(account, 422, **{f"role_{term.id}": form})
 
 
 @bp.route("/accounts/<int:account_id>/memberships", methods=["POST"])
@@ -264,8 +294,9 @@ def add_membership(account_id: int):
     account = access.guard_managed_account(current_user, account_id)
     form = MembershipFields()
     if form.validate_on_submit():
+        org = access.guard_managed_org(current_user, form.organisation_id.data or 0)
         data = form.membership_input()
-        change = partial(terms.add_membership, current_user, account, data, app_today())
+        change = partial(terms.add_membership, current_user, account, data, app_today(), org)
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("She is now a member of the committee."), "success")
@@ -276,13 +307,13 @@ def add_membership(account_id: int):
 @bp.route("/memberships/<int:term_id>/end", methods=["POST"])
 @admin_required
 def end_membership(term_id: int):
-    term = db.get_or_404(Membership, term_id)
+    term = access.guard_term(current_user, term_id)
     account = access.guard_managed_account(current_user, term.account_id)
-    form = LeaveForm()
+    form = _leave_form(term.id)
     if form.validate_on_submit():
         change = partial(terms.end_membership, current_user, term, form.to_input(), app_today())
         if attempt(form, change)[0]:
             db.session.commit()
             flash(_("Membership ended. Her account and logs are kept."), "success")
             return redirect(url_for("admin.account", account_id=account.id))
-    return _account_page(account, 422, leave_form=form)
+    return _account_page(account, 422, **{f"leave_{term.id}": form})

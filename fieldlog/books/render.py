@@ -135,7 +135,14 @@ def summary_rows(book: Book, locale: str) -> tuple[list[str], list[list[Any]]]:
         for o in book.obligations.get(duty.code, []):
             status = str(labels.STATUS[o.status])
             rows.append(
-                [duty.name(locale), o.period.label(locale), status, o.count, o.required, o.late]
+                [
+                    duty.name(locale),
+                    o.period.label(locale),
+                    status,
+                    o.count,
+                    o.required,
+                    int(o.completed_late),
+                ]
             )
     return header, rows
 

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import TelField
 from wtforms.validators import Length
 
-from fieldlog.admin.forms import AccountFields, LeaveForm, MembershipFields
+from fieldlog.admin.forms import AccountFields, LeaveForm, MembershipFields, MoveForm
 from fieldlog.admin.service import AccountInput
 
-__all__ = ["LeaveForm", "MembershipFields", "NewMemberForm"]
+__all__ = ["LeaveForm", "MembershipFields", "MoveForm", "NewMemberForm"]
 
 
 def _max(n: int) -> Length:

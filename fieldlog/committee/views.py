@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -28,7 +28,7 @@ from fieldlog import access, labels
 from fieldlog.admin import queries as admin_queries
 from fieldlog.admin import service, terms
 from fieldlog.committee import bp, queries
-from fieldlog.committee.forms import LeaveForm, MembershipFields, NewMemberForm
+from fieldlog.committee.forms import LeaveForm, MembershipFields, MoveForm, NewMemberForm
 from fieldlog.committee.size import size_note
 from fieldlog.extensions import db
 from fieldlog.logs.queries import filtered_logs
@@ -73,6 +73,7 @@ def members(org_id: int):
         active=active,
         size=note,
         can_manage=access.can_manage_committee(current_user, org),
+        manageable_ids={t.id for t in all_terms if access.can_manage_term(current_user, t)},
         rejoin_ids=queries.rejoinable_term_ids(all_terms, today),
         names={t.id: t.account.display_name for t in all_terms},
     )
@@ -195,3 +196,33 @@ def end_term(org_id: int, term_id: int):
             db.session.commit()
             return _back(org, _("Membership ended. Her account and logs are kept."))
     return _render("committee/end_term.html", form, org=org, term=term)
+
+
+@bp.route("/<int:org_id>/terms/<int:term_id>/move", methods=["GET", "POST"])
+@login_required  # the committee's chair, or an admin above it (the guards tell)
+def move(org_id: int, term_id: int):
+    org = access.guard_overseen(current_user, org_id)
+    term = access.guard_term(current_user, term_id, org)
+    targets = admin_queries.move_targets(current_user, term)
+    form = MoveForm(moved_on=app_today()) if request.method == "GET" else MoveForm()
+    form.organisation_id.choices = [SelectChoice("", _("Choose a committee"))] + [
+        SelectChoice(str(t.id), t.name) for t in targets
+    ]
+    if form.validate_on_submit():
+        change = partial(terms.move_member, current_user, term, form.to_input(), app_today())
+        ok, new_term = attempt(form, change)
+        if ok:
+            db.session.commit()
+            name, there = term.account.display_name, new_term.organisation.name
+            message = _("%(name)s moved to %(org)s. Her logs here stay here.", name=name, org=there)
+            flash(message, "success")
+            return redirect(_back_from_move(org, term))
+    back = _back_from_move(org, term)
+    return _render("committee/move.html", form, org=org, term=term, targets=targets, back=back)
+
+
+def _back_from_move(org: Organisation, term: Membership) -> str:
+    """Her committee's page for its chair; her account page for an admin."""
+    if access.is_chair_of(current_user, org.id):
+        return url_for("committee.members", org_id=org.id)
+    return url_for("admin.account", account_id=term.account_id)

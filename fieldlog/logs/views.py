@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from fieldlog import access
+from fieldlog import access, labels
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
 from fieldlog.logs.forms import FilterForm, LogForm
@@ -43,12 +43,25 @@ def home():
         ],
         rows=rows,
         year=year,
+        committees=_committees(today),
         owed=tracker.owed_now(year, today),
         quarter=quarter,
         half=half,
         recent=recent,
         photos=photo_service.photos_by_log(log.id for log in recent),
     )
+
+
+def _committees(today: date) -> list[tuple[str, list[str]]]:
+    """The committees she sits on today, with her roles on each (names of roles)."""
+    return [
+        (
+            t.organisation.name,
+            [str(labels.ROLE[r]) for r in sorted(access.roles_in(current_user, t.organisation_id))],
+        )
+        for t in current_user.memberships
+        if t.active_on(today)
+    ]
 
 
 @bp.route("logs/new/<code>", methods=["GET", "POST"])

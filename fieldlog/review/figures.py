@@ -41,7 +41,7 @@ def build(year: Mapping[str, Sequence[Obligation]], half: Period, as_of: date) -
             "overdue": sum(o.status is Status.OVERDUE for o in cells),
             "open": sum(o.status in (Status.OPEN, Status.DUE_SOON) for o in cells),
             "excused": sum(o.status is Status.EXCUSED for o in cells),
-            "late": sum(o.late for o in cells),
+            "late": sum(o.completed_late for o in cells),
             "logs": sum(o.count for o in cells),
         }
         duties.append(

@@ -183,7 +183,7 @@ def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> 
         return
     terms.add_membership(actor, account, _membership(row, replaces_id), today)
     if row.role != MEMBER:
-        terms.grant_committee_role(actor, account, row.role, today)
+        terms.grant_committee_role(actor, account, row.role, today, row.org)
     row.status = JOINS
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from fieldlog import labels
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal, Log, Membership
 from fieldlog.obligations import Entry, Obligation, Status, year_obligations
@@ -24,16 +24,8 @@ from fieldlog.tracker import queries, service, wechat
 from fieldlog.tracker.queries import MemberInfo, duty_specs
 from fieldlog.tracker.service import Grid, GridRow
 
-# Short texts for grid cells (the icon is shown next to them).
-CELL_LABEL = {
-    Status.DONE: _l("Done"),
-    Status.OPEN: _l("To do"),
-    Status.DUE_SOON: _l("Due soon"),
-    Status.OVERDUE: _l("Overdue"),
-    Status.EXCUSED: _l("Excused"),
-    Status.NOT_OWED: _l("Not due"),
-    Status.UPCOMING: _l("Not started"),
-}
+# Grid cells say the same word as every other page (the icon is shown next to it).
+CELL_LABEL = labels.STATUS
 # The statuses the grid can be filtered by, most urgent first.
 FILTER_STATUSES = (
     Status.OVERDUE,
@@ -42,6 +34,7 @@ FILTER_STATUSES = (
     Status.DONE,
     Status.EXCUSED,
     Status.NOT_OWED,
+    Status.LEFT,
 )
 OWING = frozenset({Status.OPEN, Status.DUE_SOON, Status.OVERDUE})
 EXCUSABLE = OWING | {Status.UPCOMING}

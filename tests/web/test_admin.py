@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -181,7 +181,7 @@ def test_admin_of_township_a_cannot_touch_township_b(app, client, admin, world):
     for url in (
         f"/admin/accounts/{b_member.id}/reset-password",
         f"/admin/accounts/{b_member.id}/deactivate",
-        f"/admin/accounts/{b_member.id}/roles",
+        f"/admin/accounts/{b_member.id}/roles/{term.id}",
         f"/admin/accounts/{b_member.id}/memberships",
         f"/admin/memberships/{term.id}/end",
         f"/admin/roles/{grant.id}/revoke",
@@ -450,11 +450,16 @@ def test_deactivate_blocks_login_and_ends_sessions(app, client, admin, world):
 # Committee terms and roles ---------------------------------------------------------------
 
 
+def _leave(term, **values) -> dict:
+    """The end-of-term form of one term (its fields are prefixed by the term)."""
+    return {f"t{term.id}-{name}": value for name, value in values.items()}
+
+
 def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, make_log):
     member = world["member"]
     log = make_log(member, happened_on=local_today() - timedelta(days=3))
     term = member.memberships[0]
-    data = {"left_on": local_today().isoformat(), "leave_kind": "resigned", "reason": "外出务工"}
+    data = _leave(term, left_on=local_today().isoformat(), leave_kind="resigned", reason="外出务工")
     response = post(client, f"/admin/memberships/{term.id}/end", data, follow_redirects=True)
     assert "Membership ended." in response.get_data(as_text=True)
     ended = fresh(app, Membership, term.id)
@@ -482,41 +487,48 @@ def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, ma
 )
 def test_end_membership_errors_keep_the_input(app, client, admin, world, change, message):
     term = world["member"].memberships[0]
-    data = {"left_on": "2024-06-30", "leave_kind": "terminated", "reason": "严重违纪", **change}
-    if data["left_on"] == "TOMORROW":
-        data["left_on"] = (local_today() + timedelta(days=1)).isoformat()
-    response = post(client, f"/admin/memberships/{term.id}/end", data)
+    values = {"left_on": "2024-06-30", "leave_kind": "terminated", "reason": "严重违纪", **change}
+    if values["left_on"] == "TOMORROW":
+        values["left_on"] = (local_today() + timedelta(days=1)).isoformat()
+    response = post(client, f"/admin/memberships/{term.id}/end", _leave(term, **values))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
     assert '<details class="action" open>' in html
-    if data["left_on"]:
-        assert f'value="{data["left_on"]}"' in html
+    if values["left_on"]:
+        assert f'value="{values["left_on"]}"' in html
     assert fresh(app, Membership, term.id).left_on is None
 
 
 def test_ending_a_chairs_membership_ends_her_chair_role(app, client, admin, world):
     chair = world["chair"]
     term = chair.memberships[0]
-    data = {"left_on": local_today().isoformat(), "leave_kind": "term_ended"}
+    data = _leave(term, left_on=local_today().isoformat(), leave_kind="term_ended")
     post(client, f"/admin/memberships/{term.id}/end", data)
     assert fresh(app, Account, chair.id).grants == []
     assert len(audit_entries(app, "revoke", "role_grant")) == 1
 
 
+def _role(term, role: str) -> dict:
+    return {f"r{term.id}-role": role}
+
+
 def test_grant_and_revoke_committee_roles(app, client, admin, world):
     member = world["member"]
-    url = f"/admin/accounts/{member.id}/roles"
-    response = post(client, url, {"role": "vice_chair"}, follow_redirects=True)
+    term = member.memberships[0]
+    url = f"/admin/accounts/{member.id}/roles/{term.id}"
+    response = post(client, url, _role(term, "vice_chair"), follow_redirects=True)
     assert "Role given." in response.get_data(as_text=True)
     assert [g.role for g in fresh(app, Account, member.id).grants] == ["vice_chair"]
-    post(client, url, {"role": "chair"})  # promoted: the vice-chair role goes
+    post(client, url, _role(term, "chair"))  # promoted: the vice-chair role goes
     grants = fresh(app, Account, member.id).grants
     assert [(g.role, g.organisation_id) for g in grants] == [("chair", world["village_a"].id)]
-    response = post(client, url, {"role": "chair"})
+    response = post(client, url, _role(term, "chair"))
     assert response.status_code == 422
     assert "She already has this role." in response.get_data(as_text=True)
-    assert post(client, url, {"role": "admin"}).status_code == 422
+    assert post(client, url, _role(term, "admin")).status_code == 422
+    other_term = world["other_member"].memberships[0]
+    assert post(client, f"/admin/accounts/{member.id}/roles/{other_term.id}").status_code == 404
 
     post(client, f"/admin/roles/{grants[0].id}/revoke")
     assert fresh(app, Account, member.id).grants == []
@@ -524,9 +536,14 @@ def test_grant_and_revoke_committee_roles(app, client, admin, world):
     assert len(audit_entries(app, "revoke", "role_grant")) == 2
 
 
-def test_only_current_members_get_a_committee_role(client, admin, world):
-    staff = world["admin"]
-    response = post(client, f"/admin/accounts/{staff.id}/roles", {"role": "chair"})
+def test_only_current_members_get_a_committee_role(app, client, admin, world):
+    member = world["member"]
+    term = member.memberships[0]
+    with app.app_context():
+        ended = db.session.get(Membership, term.id)
+        ended.left_on, ended.leave_kind = date(2024, 6, 30), "term_ended"
+        db.session.commit()
+    response = post(client, f"/admin/accounts/{member.id}/roles/{term.id}", _role(term, "chair"))
     assert response.status_code == 422
     assert "Only a current committee member" in response.get_data(as_text=True)
 
@@ -543,16 +560,29 @@ def test_admin_cannot_remove_her_own_admin_role(app, client, admin):
 def test_add_a_membership_to_an_existing_account(app, client, admin, world, make_account):
     person = make_account(world["village_a2"], username="newcomer")
     url = f"/admin/accounts/{person.id}/memberships"
-    response = post(client, url, {"joined_on": "2099-01-01", "join_kind": "added"})
+    a2 = world["village_a2"].id
+    response = post(
+        client, url, {"organisation_id": a2, "joined_on": "2099-01-01", "join_kind": "added"}
+    )
     assert response.status_code == 422
     assert "The date cannot be in the future." in response.get_data(as_text=True)
     today = local_today().isoformat()
-    response = post(client, url, {"joined_on": today, "join_kind": "added"}, follow_redirects=True)
+    join = {"organisation_id": a2, "joined_on": today, "join_kind": "added"}
+    response = post(client, url, join, follow_redirects=True)
     assert "She is now a member of the committee." in response.get_data(as_text=True)
     (term,) = fresh(app, Account, person.id).memberships
-    assert term.organisation_id == world["village_a2"].id and term.join_kind == "added"
-    again = post(client, url, {"joined_on": today, "join_kind": "added"})
+    assert term.organisation_id == a2 and term.join_kind == "added"
+    again = post(client, url, join)
     assert "End that term first." in again.get_data(as_text=True)
+    # a seat on a second committee at the same time is fine
+    township = {**join, "organisation_id": world["township_a"].id}
+    assert post(client, url, township).status_code == 302
+    assert {t.organisation_id for t in fresh(app, Account, person.id).memberships} == {
+        a2,
+        world["township_a"].id,
+    }
+    b = {**join, "organisation_id": world["village_b"].id}  # not in her subtree
+    assert post(client, url, b).status_code == 403
 
 
 def test_changes_need_a_csrf_token(app, client, admin, world):
