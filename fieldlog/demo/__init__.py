@@ -20,7 +20,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Log, Membership, Organisation, RoleGrant
 from fieldlog.periods import Cadence, period_of
 from fieldlog.tracker import excusals
-from fieldlog.vocab import JoinKind, Role
+from fieldlog.vocab import JoinKind, LeaveKind, Role
 
 # Reference data and the migration marker survive a reset.
 KEPT_TABLES = frozenset({"duty_types", "alembic_version"})
@@ -153,7 +153,43 @@ def _add_people(orgs: dict[str, Organisation], password_hash: str, today: date) 
                 )
             )
     db.session.flush()
-    return [_member(p, accounts[p.name], terms[p.name], orgs[p.org]) for p in people.PEOPLE]
+    members = [_member(p, accounts[p.name], terms[p.name], orgs[p.org]) for p in people.PEOPLE]
+    members += _moves(orgs, accounts, terms, today)
+    _extra_seats(orgs, accounts, today)
+    return members
+
+
+def _moves(orgs, accounts, terms, today: date) -> list[Member]:
+    """Members who moved (调动) this year: her first term ends the day before her first day
+    on the other committee, which becomes her home. Returns her time there, for her logs."""
+    moved = []
+    for person in (p for p in people.PEOPLE if p.moved_to):
+        account, org = accounts[person.name], orgs[person.moved_to]
+        terms[person.name].leave_kind = LeaveKind.TRANSFERRED.value
+        terms[person.name].leave_reason = people.MOVE_REASON
+        term = Membership(
+            account_id=account.id,
+            organisation_id=org.id,
+            joined_on=people.moved_on(today),
+            join_kind=JoinKind.TRANSFERRED.value,
+        )
+        db.session.add(term)
+        account.organisation_id = org.id
+        account.active = True
+        moved.append(Member(account.id, person, org.name, org.kind, term.joined_on, None))
+    db.session.flush()
+    return moved
+
+
+def _extra_seats(orgs, accounts, today: date) -> None:
+    """Seats on a second committee (with a role there when given)."""
+    for seat in people.EXTRA_SEATS:
+        account, org = accounts[seat.name], orgs[seat.org]
+        joined = people.elected_on(people.org_spec(seat.org), today)
+        db.session.add(Membership(account_id=account.id, organisation_id=org.id, joined_on=joined))
+        if seat.role:
+            db.session.add(RoleGrant(account_id=account.id, role=seat.role, organisation_id=org.id))
+    db.session.flush()
 
 
 def _term(
@@ -173,7 +209,7 @@ def _term(
         leave_kind=person.leave_kind,
         leave_reason=person.leave_reason,
     )
-    account.active = left is None
+    # Who left keeps her account: she still reads her history and her record books.
     db.session.add(term)
     return term
 

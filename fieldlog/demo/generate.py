@@ -76,7 +76,8 @@ class MemberLogs:
     def __init__(self, member: Member, duties: dict[str, DutyType], today: date, seed: str):
         self.member, self.duties, self.today = member, duties, today
         self.profile = member.person.profile
-        self.rng = random.Random(f"{seed}:{member.person.name}")  # noqa: S311 - demo data
+        # Her name and committee: someone who moved has a stream of choices for each.
+        self.rng = random.Random(f"{seed}:{member.person.name}:{member.org_name}")  # noqa: S311
         self.usual = content.usual_method(self.rng)
         self.places = content.places(member.org_name, member.org_kind)
         self.first = max(window_start(today), member.joined_on)

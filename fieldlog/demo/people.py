@@ -50,6 +50,20 @@ class PersonSpec:
     left_days_ago: int | None = None
     leave_kind: str | None = None
     leave_reason: str | None = None
+    # She left this year, in its first half (see ``left_early_this_year``).
+    left_this_year: bool = False
+    # She moved (调动) this year to this committee (see ``moved_on``).
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtraSeat:
+    """A seat on a second committee, held alongside her own (a village chair on her
+    township's committee, 第六条)."""
+
+    name: str
+    org: str
+    role: str | None = None
 
 
 ORGS: tuple[OrgSpec, ...] = (
@@ -84,7 +98,13 @@ PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("赵凤英", "taoyuan", profile=_P.BEHIND),
     PersonSpec("徐海燕", "taoyuan"),
     PersonSpec("孙美玲", "taoyuan"),
-    PersonSpec("马兰芳", "taoyuan"),
+    PersonSpec(
+        "马兰芳",
+        "taoyuan",
+        left_this_year=True,
+        leave_kind=LeaveKind.RESIGNED.value,
+        leave_reason="外出务工，本人申请卸免",
+    ),
     PersonSpec("朱晓梅", "taoyuan"),
     PersonSpec("胡雅琴", "taoyuan", join=JoinKind.ADDED.value),
     # 石桥村妇联执委会: 12 current members; 田秀珍 moved away and 谢思雨 replaced her (替补)
@@ -98,7 +118,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("曹红梅", "shiqiao"),
     PersonSpec("彭小芳", "shiqiao", profile=_P.LATE),
     PersonSpec("邓巧玲", "shiqiao"),
-    PersonSpec("夏月琴", "shiqiao"),
+    PersonSpec("夏月琴", "shiqiao", moved_to="xinhua"),
     PersonSpec(
         "田秀珍",
         "shiqiao",
@@ -130,6 +150,11 @@ PEOPLE: tuple[PersonSpec, ...] = (
 )
 
 
+# 李秀英, chair of 桃源村, is also a (part-time) vice chair of 青山镇's committee.
+EXTRA_SEATS: tuple[ExtraSeat, ...] = (ExtraSeat("李秀英", "township", _VICE),)
+MOVE_REASON = "家庭搬迁到新华社区"
+
+
 def username(index: int) -> str:
     """The phone-like login of the ``index``-th demo person (1-based): 13900000001 ..."""
     return f"139{index:08d}"
@@ -149,10 +174,30 @@ def added_on(today: date) -> date:
     return max(date(today.year, 1, 1), today - timedelta(days=60))
 
 
+def _year_fraction(today: date, numerator: int, denominator: int) -> date:
+    """A day this far through the part of this year that has passed (1 January at least)."""
+    first = date(today.year, 1, 1)
+    return first + timedelta(days=(today - first).days * numerator // denominator)
+
+
+def left_early_this_year(today: date) -> date:
+    """The day a member left this year: in its first half, on or before today."""
+    return min(_year_fraction(today, 1, 3), date(today.year, 5, 31))
+
+
+def moved_on(today: date) -> date:
+    """The first day of a demo member on the committee she moved to this year."""
+    return _year_fraction(today, 1, 2)
+
+
 def term_of(person: PersonSpec, today: date) -> tuple[date, date | None]:
-    """``(joined_on, left_on)`` of a demo person's membership term."""
+    """``(joined_on, left_on)`` of a demo person's (first) membership term."""
     org = org_spec(person.org)
     left = today - timedelta(days=person.left_days_ago) if person.left_days_ago else None
+    if person.left_this_year:
+        left = left_early_this_year(today)
+    if person.moved_to:
+        left = moved_on(today) - timedelta(days=1)
     if person.join == JoinKind.ADDED.value:
         return added_on(today), left
     if person.join == JoinKind.REPLACING.value and person.replaces:
