@@ -12,7 +12,7 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Membership
 from tests.api.conftest import ApiClient
 from tests.conftest import AuthActions
-from tests.web.helpers import submit
+from tests.web.helpers import open_form, submit
 
 pytestmark = pytest.mark.usefixtures("frozen")
 TODAY = date(2026, 9, 20)
@@ -356,3 +356,24 @@ def test_grids_roll_ups_and_reviews_keep_their_query_count_with_moves(
                 )  # fmt: skip
             db.session.commit()
     assert counts() == before
+
+
+def test_her_calendar_feed_lists_nothing_after_she_left(app, client, auth, people):
+    from tests.ical import vevents as events
+
+    def turn_on(reader) -> None:
+        _html, hidden = open_form(reader, "/tracker/calendar")
+        assert reader.post("/tracker/calendar/reset", data=hidden).status_code == 302
+
+    auth.login("leaver")
+    turn_on(client)
+    with app.app_context():
+        feed = db.session.get(Account, people["leaver"].id).calendar_token
+    body = client.get(f"/tracker/calendar/{feed}.ics").get_data(as_text=True)
+    assert body.startswith("BEGIN:VCALENDAR") and events(body) == []
+    auth_member = app.test_client()
+    AuthActions(auth_member).login("member")
+    turn_on(auth_member)
+    with app.app_context():
+        member_feed = db.session.get(Account, people["member"].id).calendar_token
+    assert events(auth_member.get(f"/tracker/calendar/{member_feed}.ics").get_data(as_text=True))
