@@ -80,16 +80,27 @@ def members(org_id: int):
 
 
 @bp.route("/members/<int:account_id>/logs")
-@chair_required
+@login_required  # a chair of a committee she sat on, or an admin above one
 def member_logs(account_id: int):
     member = access.guard_overseen_member(current_user, account_id)
     duty, period = _log_filters()
     query = filtered_logs(current_user, member.id, duty, period)
     page = db.paginate(query, per_page=current_app.config["LOGS_PER_PAGE"], error_out=False)
+    seen = access.terms_seen_by(current_user, member)
+    chaired = [
+        t.organisation_id for t in seen if access.is_chair_of(current_user, t.organisation_id)
+    ]
     return render_template(
         "committee/member_logs.html",
+        back=(
+            url_for("committee.members", org_id=chaired[-1])
+            if chaired
+            else url_for("admin.account", account_id=member.id)
+        ),
         member=member,
         page=page,
+        # an admin's list: no free text about the women in the summaries
+        summary_only={log.id for log in page.items if access.hidden_log_fields(current_user, log)},
         page_args=request.view_args,
         duty=duty_by_code(duty) if duty else None,
         period=period,

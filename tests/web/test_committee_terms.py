@@ -55,6 +55,7 @@ def people(world, make_member, make_account, make_log, app):
             women_count=2,
             place="七组曹大姐家",
             women_names="曹大姐",
+            notes="曹大姐家里困难",
         ),
         "mover_y": make_log(mover, "talk", date(2026, 9, 1), topic="家教", women_count=9),
         "both": make_log(both, "contact", date(2026, 9, 2), method="phone", women_count=1),
@@ -377,3 +378,20 @@ def test_her_calendar_feed_lists_nothing_after_she_left(app, client, auth, peopl
     with app.app_context():
         member_feed = db.session.get(Account, people["member"].id).calendar_token
     assert events(auth_member.get(f"/tracker/calendar/{member_feed}.ics").get_data(as_text=True))
+
+
+def test_an_admin_reads_her_logs_from_her_account_page_without_details(app, client, auth, people):
+    auth.login("admin")
+    page = client.get(f"/admin/accounts/{people['mover'].id}").get_data(as_text=True)
+    url = f"/committee/members/{people['mover'].id}/logs"
+    assert url in page
+    listing = client.get(url)
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert f"/logs/{people['logs']['mover_x'].id}" in html and "曹大姐" not in html
+    chair = app.test_client()
+    AuthActions(chair).login("chair")
+    assert "曹大姐家里困难" in chair.get(url).get_data(as_text=True)
+    other = app.test_client()
+    AuthActions(other).login("admin_b")
+    assert other.get(url).status_code == 403
