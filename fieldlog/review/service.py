@@ -81,8 +81,12 @@ def _round_members(org_id: int, half: Period, today: date) -> list[Account]:
     return [by_id[i] for i in ids]
 
 
-def _figures_for(accounts: Sequence[Account], half: Period, today: date) -> dict[int, dict]:
-    years = members_years(accounts, half.year, today)
+def _figures_for(
+    accounts: Sequence[Account], half: Period, today: date, org_id: int
+) -> dict[int, dict]:
+    """Each member's figures as this committee sees them: her terms on it, and what she
+    did while on it."""
+    years = members_years(accounts, half.year, today, [org_id])
     return {a.id: figures.build(years[a.id], half, today) for a in accounts}
 
 
@@ -106,7 +110,7 @@ def start_round(actor: Account, org: Organisation, half: Period, today: date) ->
     if not members:
         raise FieldErrors({"half": _("Nobody was on the committee in that half-year.")})
     rule = grading.check_rule(current_app.config["REVIEW_RULE"])
-    numbers = _figures_for(members, half, today)
+    numbers = _figures_for(members, half, today, org.id)
     round_ = ReviewRound(
         organisation_id=org.id,
         half=half.code,
@@ -131,7 +135,7 @@ def refresh_round(actor: Account, round_: ReviewRound, today: date) -> ReviewRou
     half = parse_period(round_.half)
     members = _round_members(round_.organisation_id, half, today)
     entries = {e.account_id: e for e in round_.entries}
-    numbers = _figures_for(members, half, today)
+    numbers = _figures_for(members, half, today, round_.organisation_id)
     added = []
     for account in members:
         entry = entries.get(account.id)

@@ -395,3 +395,18 @@ def test_an_admin_reads_her_logs_from_her_account_page_without_details(app, clie
     other = app.test_client()
     AuthActions(other).login("admin_b")
     assert other.get(url).status_code == 403
+
+
+def test_a_review_takes_her_figures_from_her_time_on_the_committee(app, moved):
+    from fieldlog.models import Organisation
+    from fieldlog.review import service
+
+    with app.app_context():
+        chair = db.session.get(Account, moved["chair"].id)
+        org = db.session.get(Organisation, moved["village_a"].id)
+        round_ = service.open_round(chair, org, "2026H2", TODAY)
+        entry = next(e for e in round_.entries if e.account_id == moved["mover"].id)
+        duties = {d["code"]: d for d in entry.figures["duties"]}
+        assert duties["contact"]["done"] == 1 and duties["talk"]["done"] == 0
+        assert duties["contact"]["logs"] == 1 and duties["talk"]["logs"] == 0
+        db.session.rollback()
