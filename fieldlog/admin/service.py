@@ -195,10 +195,21 @@ def create_account(actor: Account, data: AccountInput, today: date) -> tuple[Acc
     Optionally starts her term on her home organisation's committee and gives her the chair,
     vice-chair and/or admin role there. Returns the account and the one-time password.
     """
+    return _create_account(actor, data, _managed_org(actor, data), today)
+
+
+def check_new_account(actor: Account, data: AccountInput, today: date) -> None:
+    """Raise what ``create_account`` would refuse (``FieldErrors``, ``NotAllowed``), and
+    write nothing: the roster preview asks this for each new person."""
+    _check_account(data, _managed_org(actor, data), today)
+
+
+def _managed_org(actor: Account, data: AccountInput) -> Organisation | None:
+    """Her home organisation, if given; ``NotAllowed`` outside the actor's subtree."""
     org = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
     if org is not None:
         require(access.can_manage_org(actor, org))
-    return _create_account(actor, data, org, today)
+    return org
 
 
 def create_member_account(
@@ -219,6 +230,17 @@ def _create_account(
     actor: Account, data: AccountInput, org: Organisation | None, today: date
 ) -> tuple[Account, str]:
     """Check and create an account whose access to ``org`` was checked by the caller."""
+    _check_account(data, org, today)
+    password = generate_password()
+    account = _new_account(data, org, hash_one_time_password(password))
+    _add_account(actor, account)
+    _join_committee(actor, account, org, data)
+    db.session.flush()
+    return account, password
+
+
+def _check_account(data: AccountInput, org: Organisation | None, today: date) -> None:
+    """``FieldErrors`` for everything wrong with a new account (access checked before)."""
     errors = _account_errors(data)
     if org is None:
         errors["organisation_id"] = _("Choose her organisation.")
@@ -227,12 +249,6 @@ def _create_account(
     errors |= _committee_role_errors(data)
     if errors:
         raise FieldErrors(errors)
-    password = generate_password()
-    account = _new_account(data, org, hash_one_time_password(password))
-    _add_account(actor, account)
-    _join_committee(actor, account, org, data)
-    db.session.flush()
-    return account, password
 
 
 def _committee_role_errors(data: AccountInput) -> dict[str, str]:

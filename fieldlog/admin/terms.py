@@ -106,13 +106,18 @@ def add_membership(
 
     For an admin of her account, or the chair of that committee (re-joining members).
     """
+    check_membership(actor, account, data, today)
+    term = start_term(actor, account, account.organisation, data)
+    db.session.flush()
+    return term
+
+
+def check_membership(actor: Account, account: Account, data: MembershipInput, today: date) -> None:
+    """Raise what ``add_membership`` would refuse, and write nothing (the roster preview)."""
     require(access.can_manage_committee(actor, account.organisation))
     errors = membership_errors(account, account.organisation, data, today)
     if errors:
         raise FieldErrors(errors)
-    term = start_term(actor, account, account.organisation, data)
-    db.session.flush()
-    return term
 
 
 def end_membership(actor: Account, term: Membership, data: LeaveInput, today: date) -> Membership:
@@ -187,20 +192,30 @@ def _revoke_committee_roles(actor: Account, account: Account, org_id: int) -> No
 
 def grant_committee_role(actor: Account, account: Account, role: str, today: date) -> RoleGrant:
     """Make a current committee member its chair or vice chair (replacing her other one)."""
+    term = account.current_membership(today)
+    org = term.organisation if term is not None and term.left_on is None else None
+    check_committee_role(actor, account, role, org)
+    assert org is not None  # noqa: S101 - refused above without a current term
+    _revoke_committee_roles(actor, account, org.id)
+    grant = add_grant(actor, account, org, role)
+    db.session.flush()
+    return grant
+
+
+def check_committee_role(
+    actor: Account, account: Account, role: str, org: Organisation | None
+) -> None:
+    """Raise what ``grant_committee_role`` would refuse when her current term is on
+    ``org``'s committee (None: she has none), and write nothing (the roster preview)."""
     require(access.can_manage_account(actor, account))
     if role not in COMMITTEE_ROLES:
         raise FieldErrors({"role": _("Please choose one of the options.")})
-    term = account.current_membership(today)
-    if term is None or term.left_on is not None:
+    if org is None:
         raise DomainError(_("Only a current committee member can be chair or vice chair."))
-    require(access.can_manage_org(actor, term.organisation))
-    held = [g for g in account.grants if g.organisation_id == term.organisation_id]
+    require(access.can_manage_org(actor, org))
+    held = [g for g in account.grants if g.organisation_id == org.id]
     if any(g.role == role for g in held):
         raise FieldErrors({"role": _("She already has this role.")})
-    _revoke_committee_roles(actor, account, term.organisation_id)
-    grant = add_grant(actor, account, term.organisation, role)
-    db.session.flush()
-    return grant
 
 
 def revoke_role(actor: Account, grant: RoleGrant) -> None:
