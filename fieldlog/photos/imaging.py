@@ -53,6 +53,13 @@ class Prepared:
     height: int
 
 
+def _kept_size(width: int, height: int) -> tuple[int, int]:
+    """The size stored: the longest side at most ``MAX_SIDE``, the proportions kept (what a
+    JPEG's draft must still cover)."""
+    scale = min(1.0, MAX_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _check(raw: bytes, max_pixels: int) -> None:
     """Open and verify without decoding: a known format, a sane size (the pixels that would
     be decoded, a JPEG's at its draft scale), an intact structure."""
@@ -67,7 +74,7 @@ def _check(raw: bytes, max_pixels: int) -> None:
                 if width < 1 or height < 1:
                     raise ImageProblem("pixels")
                 if probe.format in JPEG_FORMATS:
-                    probe.draft("RGB", (MAX_SIDE, MAX_SIDE))
+                    probe.draft("RGB", _kept_size(width, height))
                     width, height = probe.size
                 if width * height > max_pixels:
                     raise ImageProblem("pixels")
@@ -88,7 +95,7 @@ def _decode(raw: bytes) -> Image.Image:
     try:
         image = Image.open(BytesIO(raw))
         if image.format in JPEG_FORMATS:
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            image.draft("RGB", _kept_size(*image.size))
         image.load()
     except _READ_ERRORS:
         raise ImageProblem("not_image") from None
