@@ -54,6 +54,9 @@ class DefaultConfig:
         "ties": "lower",
         "weights": {"representative": 1, "member": 1},
     }
+    # Most women representatives who can rate one member, one line each (the members who
+    # can are the other members of the review).
+    REVIEW_MAX_REPRESENTATIVES = 200
     # Exit flags: this many committee meetings missed in a row without excuse, or the annual
     # result "unqualified" this many years running.
     EXIT_MISSED_MEETINGS = 3
