@@ -26,7 +26,7 @@ from fieldlog import access, audit
 from fieldlog.admin import queries as admin_queries
 from fieldlog.admin import service as admin_service
 from fieldlog.admin import terms
-from fieldlog.admin.service import AccountInput
+from fieldlog.admin.service import AccountInput, OneTimePassword
 from fieldlog.admin.terms import MembershipInput
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
@@ -67,6 +67,7 @@ class Outcome:
 
     roster: Roster
     created: list[NewAccount] = field(default_factory=list)
+    passwords: list[OneTimePassword] = field(default_factory=list, repr=False)
 
     @property
     def problem_rows(self) -> list[RosterRow]:
@@ -86,14 +87,23 @@ class Outcome:
         return not self.problem_rows and self.changes > 0
 
 
-def run(actor: Account, table: Table, today: date, *, write: bool = True) -> Outcome:
+def run(
+    actor: Account,
+    table: Table,
+    today: date,
+    *,
+    write: bool = True,
+    passwords: list[OneTimePassword] | None = None,
+) -> Outcome:
     """Check and apply every row in the current transaction (the caller commits), or with
-    ``write=False`` only check them. Raises ``FileRefused`` for a file without the columns."""
+    ``write=False`` only check them. New accounts take their one-time passwords from
+    ``passwords`` while it lasts (made ahead: see ``passwords_for``). Raises
+    ``FileRefused`` for a file without the columns."""
     roster = checking.read_rows(table)
     checking.resolve_orgs(actor, roster)
     checking.mark_repeated_logins(roster)
     known = _accounts([r.login for r in roster.rows] + [r.cells["replaces"] for r in roster.rows])
-    outcome = Outcome(roster)
+    outcome = Outcome(roster, passwords=list(passwords or []))
     replaceable: dict[int, set[int]] = {}
     for row in roster.rows:
         if row.org is None:
@@ -191,8 +201,16 @@ def _account_input(row: RosterRow, replaces_id: int | None) -> AccountInput:
     )
 
 
+def passwords_for(outcome: Outcome) -> list[OneTimePassword]:
+    """A one-time password, hashed, for each new person of a checked run: seconds of
+    hashing for a long roster, to spend before its import takes the write lock."""
+    return [OneTimePassword.make() for _row in range(outcome.count(NEW))]
+
+
 def _create(actor, row: RosterRow, replaces_id, today: date, outcome: Outcome) -> None:
-    account, password = admin_service.create_account(actor, _account_input(row, replaces_id), today)
+    data = _account_input(row, replaces_id)
+    made = outcome.passwords.pop() if outcome.passwords else None
+    account, password = admin_service.create_account(actor, data, today, made)
     outcome.created.append(NewAccount(row, account, password))
     row.status = NEW
 

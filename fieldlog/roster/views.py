@@ -134,11 +134,17 @@ def run_import():
         flash(_("There is no previewed file to import. Please upload it again."), "error")
         return redirect(url_for("roster.index"))
     try:
-        outcome = service.run(current_user, _read(data, entry["name"]), app_today())
+        table = _read(data, entry["name"])
+        with reading(db.session):  # checked again without the write lock: refused cheaply
+            checked = service.run(current_user, table, app_today(), write=False)
+            if not checked.ready:  # something changed since the preview
+                return _preview(checked, entry["name"], form, 422)
+            passwords = service.passwords_for(checked)
+        outcome = service.run(current_user, table, app_today(), passwords=passwords)
     except FileRefused as refused:  # the settings changed since the preview
         flash(refused.message, "error")
         return redirect(url_for("roster.index"))
-    if not outcome.ready:  # something changed since the preview
+    if not outcome.ready:  # something changed in the last moment
         db.session.rollback()
         return _preview(outcome, entry["name"], form, 422)
     service.record_import(current_user, outcome, entry["name"], entry["sha256"])

@@ -172,3 +172,26 @@ def test_parts_are_counted_as_streams(monkeypatch):
             parts.check_parts(archive, parts.Limits(), parts.Budget(60))
     assert sizes and all(0 < n <= parts.CHUNK for n in sizes), set(sizes)
     assert reading.MAX_UNZIPPED > 65 * 1000 * 1000  # the crafted file fits the old limit
+
+
+def test_the_import_hashes_the_new_passwords_before_it_takes_the_write_lock(
+    app, client, auth, world, monkeypatch
+):
+    from fieldlog.admin.service import OneTimePassword
+    from fieldlog.database import read_only_request
+
+    seen: list[bool] = []
+    make = OneTimePassword.make
+
+    def noted(cls):
+        seen.append(read_only_request())
+        return make()
+
+    monkeypatch.setattr(OneTimePassword, "make", classmethod(noted))
+    auth.login("admin")
+    preview = _upload(client, _xlsx(GOOD))
+    assert seen == []  # the preview makes no password
+    response = _import(client, preview.text)
+    assert response.status_code == 200
+    assert seen == [True, True, True]  # one per new member, in a transaction that only reads
+    assert len(re.findall(r'class="credential roster-password"', response.text)) == 3
