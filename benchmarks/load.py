@@ -28,7 +28,6 @@ On SQLite also the saves alone with ``PRAGMA synchronous`` FULL and NORMAL, alte
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
@@ -38,146 +37,27 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.loadkit import Answer, Client, Figures, Sampler, Server
+from benchmarks.loadsetup import (
+    CSRF,
+    PASSWORD,
+    ROOT,
+    UPLOADS,
+    Cast,
+    ScratchDatabase,
+    api_login,
+    app_spec,
+    big_png,
+    log_body,
+    prepare,
+    server_env,
+    web_login,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "load-bench-2026"  # noqa: S105 - scratch accounts of a benchmark
-SECRET = "load-benchmark-secret-not-for-production"  # noqa: S105 - a scratch instance
-MEMBERS = 50
-UPLOADS = 4
 LOCKED = re.compile(rb"database is locked")
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-@dataclass
-class Cast:
-    """Who takes part: member logins and the admin's."""
-
-    members: list[str]
-    admin: str
-
-
-# Setting up -------------------------------------------------------------------------------
-
-
-def _env(
-    url: str, instance: Path, redis: str | None, code: Path, **settings: str
-) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FIELDLOG_", "DATABASE"))}
-    env |= {"DATABASE_URL": url, "SECRET_KEY": SECRET, "PYTHONUNBUFFERED": "1"}
-    env["PYTHONPATH"] = str(code)  # the code served: this checkout, or --code
-    env["FIELDLOG_RATELIMIT_STORAGE_URI"] = redis or "memory://"
-    return env | {f"FIELDLOG_{k}": v for k, v in settings.items()}
-
-
-def _app_spec(instance: Path) -> str:
-    return f"fieldlog:create_app(instance_path={str(instance)!r})"
-
-
-def _flask(instance: Path, env: dict[str, str], *args: str) -> None:
-    import subprocess
-
-    flask = str(Path(sys.executable).parent / "flask")
-    command = [flask, "--app", _app_spec(instance), *args]
-    cwd = env["PYTHONPATH"]
-    subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd)  # noqa: S603
-
-
-def _prepare(url: str, instance: Path, env: dict[str, str]) -> Cast:
-    """Migrations and the demo by the real commands; then members up to ``MEMBERS``."""
-    _flask(instance, env, "db", "upgrade")
-    _flask(instance, env, "demo", "--password", PASSWORD)
-    from sqlalchemy import select
-
-    from fieldlog import _normalise_db_url, create_app
-    from fieldlog.auth.passwords import hash_password
-    from fieldlog.demo import people
-    from fieldlog.extensions import db
-    from fieldlog.models import Account, Membership, Organisation
-    from fieldlog.timeutil import local_today
-
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(url), "SECRET_KEY": SECRET},
-        instance_path=str(instance),
-    )
-    with app.app_context():
-        today = local_today(app.config["TIMEZONE"])
-        members = [
-            a.username
-            for a in db.session.scalars(select(Account).order_by(Account.id))
-            if a.current_membership(today) and a.active and not a.must_change_password
-        ]
-        villages = list(
-            db.session.scalars(select(Organisation).where(Organisation.kind == "village"))
-        )
-        password_hash = hash_password(PASSWORD)
-        for n in range(MEMBERS + UPLOADS - len(members)):
-            org = villages[n % len(villages)]
-            account = Account(
-                username=f"load{n:03d}",
-                display_name=f"压测执委{n}",
-                organisation_id=org.id,
-                password_hash=password_hash,
-                must_change_password=False,
-            )
-            db.session.add(account)
-            db.session.flush()
-            joined = today - timedelta(days=60)
-            db.session.add(
-                Membership(account_id=account.id, organisation_id=org.id, joined_on=joined)
-            )
-            members.append(account.username)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    return Cast(members[:MEMBERS], people.ADMIN_USERNAME)
-
-
-def _api_login(port: int, username: str) -> Client:
-    client = Client(port)
-    answer = client.json(
-        "setup", "POST", "/api/v1/login", {"username": username, "password": PASSWORD}
-    )
-    if answer.status != 200:
-        raise RuntimeError(f"login of {username}: {answer.status} {answer.text[:200]}")
-    client.token = json.loads(answer.body)["csrf_token"]
-    return client
-
-
-def _web_login(port: int, username: str) -> Client:
-    client = Client(port)
-    page = client.request("setup", "GET", "/auth/login")
-    form = f"username={username}&password={PASSWORD}&csrf_token={CSRF.search(page.text).group(1)}"
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    answer = client.request("setup", "POST", "/auth/login", form.encode(), headers)
-    if answer.status != 302:
-        raise RuntimeError(f"web login of {username}: {answer.status}")
-    return client
-
-
-def _log_body() -> dict:
-    from fieldlog.timeutil import local_today
-
-    today = local_today("Asia/Shanghai").isoformat()
-    return {
-        "client_id": str(uuid.uuid4()),
-        "duty": "contact",
-        "happened_on": today,
-        "method": "visit",
-        "women_count": 2,
-        "place": "压测组",
-    }
-
-
-def _big_png() -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (7999, 7999), (200, 120, 40)).save(out, "PNG")
-    return out.getvalue()
+LOCKED_ERROR = re.compile(rb"^sqlalchemy\.exc\.OperationalError: .*database is locked", re.M)
 
 
 # The burst --------------------------------------------------------------------------------
@@ -207,11 +87,11 @@ class Players:
 
 
 def _setup_players(port: int, cast: Cast, roster: bytes, png: bytes) -> Players:
-    savers = [_api_login(port, u) for u in cast.members]
-    admin = _web_login(port, cast.admin)
+    savers = [api_login(port, u) for u in cast.members]
+    admin = web_login(port, cast.admin)
     uploaders = []
     for saver in savers[:UPLOADS]:
-        created = saver.json("setup", "POST", "/api/v1/logs", _log_body())
+        created = saver.json("setup", "POST", "/api/v1/logs", log_body())
         uploader = Client(port)
         uploader.cookies, uploader.token = dict(saver.cookies), saver.token
         uploaders.append((uploader, json.loads(created.body)["id"]))
@@ -233,7 +113,7 @@ def _jobs(port: int, players: Players, saves: int, hello: bool) -> list:
 
         def save(saver=saver) -> list[Answer]:
             path = "/" if hello else "/api/v1/logs"
-            return [saver.json("save", "POST", path, _log_body()) for _n in range(saves)]
+            return [saver.json("save", "POST", path, log_body()) for _n in range(saves)]
 
         jobs.append(save)
     if players.admin is not None:
@@ -300,9 +180,9 @@ def _measure(server: Server, jobs: list, log: Path) -> dict:
         "answers_5xx": sum(a.status >= 500 for a in answers),
         "no_answer": sum(a.status == 0 for a in answers),
         "locked_in_answers": sum(bool(LOCKED.search(a.body)) for a in answers),
-        "locked_in_server_log": len(
-            re.findall(rb"OperationalError[^\n]*database is locked", server_log)
-        ),
+        # One summary line per failed request in the traceback Flask logs.
+        "locked_errors_logged": len(LOCKED_ERROR.findall(server_log)),
+        "exceptions_logged": server_log.count(b"Exception on "),
         "worker_timeouts": server_log.count(b"WORKER TIMEOUT"),
         "rss_peak_total_mb": round(sampler.total_kb / 1024),
         "rss_peak_worker_mb": round(sampler.single_kb / 1024),
@@ -353,14 +233,14 @@ def _synchronous(args, folder: Path, url: str, instance: Path, players: Players)
     results: dict[str, list] = {"FULL": [], "NORMAL": []}
     log = folder / "sync.log"
     for level in ("NORMAL", "FULL") * args.sync_rounds:
-        env = _env(url, instance, None, args.code, SQLITE_SYNCHRONOUS=level)
+        env = server_env(url, instance, None, args.code, SQLITE_SYNCHRONOUS=level)
         with Server(
-            _app_spec(instance), args.port, args.workers, args.threads, env, log, args.code
+            app_spec(instance), args.port, args.workers, args.threads, env, log, args.code
         ) as server:
             savers = Players(players.savers, None, [], [], b"", b"")
             answers, wall = _burst(_jobs(server.port, savers, args.saves, hello=False))
             one = players.savers[0]
-            alone = [one.json("save", "POST", "/api/v1/logs", _log_body()) for _ in range(100)]
+            alone = [one.json("save", "POST", "/api/v1/logs", log_body()) for _ in range(100)]
         saves, single = Figures.of(answers, "save"), Figures.of(alone, "save")
         results[level].append(
             {
@@ -378,17 +258,17 @@ def run(args) -> dict:
     from tests.fixtures.crafted import crafted_roster
 
     report: dict = {"load_average": os.getloadavg()}
-    roster, png = crafted_roster(), _big_png()
+    roster, png = crafted_roster(), big_png()
     with tempfile.TemporaryDirectory(prefix="fieldlog-load-") as tmp:
         folder = Path(tmp)
         instance = folder / "instance"
         instance.mkdir()
-        with _database(args, instance) as url:
-            env = _env(url, instance, args.redis, args.code)
-            cast = _prepare(url, instance, env)
+        with ScratchDatabase(args, instance) as url:
+            env = server_env(url, instance, args.redis, args.code)
+            cast = prepare(url, instance, env)
             log = folder / "gunicorn.log"
             with Server(
-                _app_spec(instance), args.port, args.workers, args.threads, env, log, args.code
+                app_spec(instance), args.port, args.workers, args.threads, env, log, args.code
             ) as server:
                 players = _setup_players(server.port, cast, roster, png)
                 players = players.without(args.without)
@@ -400,40 +280,6 @@ def run(args) -> dict:
                 report["synchronous"] = _synchronous(args, folder, url, instance, players)
         report["load_average_after"] = os.getloadavg()
     return report
-
-
-class _database:
-    """A SQLite file in the instance folder, or a scratch PostgreSQL database."""
-
-    def __init__(self, args, instance: Path) -> None:
-        self.args, self.instance = args, instance
-        self.name = f"fieldlog_load_{uuid.uuid4().hex[:8]}"
-
-    def __enter__(self) -> str:
-        if not self.args.postgres:
-            return f"sqlite:///{self.instance / 'fieldlog.sqlite3'}"
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        from fieldlog import _normalise_db_url
-
-        self.server = make_url(_normalise_db_url(self.args.postgres))
-        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-        if self.args.redis:
-            import redis
-
-            redis.Redis.from_url(self.args.redis).flushdb()
-        return self.server.set(database=self.name).render_as_string(hide_password=False)
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.args.postgres:
-            from sqlalchemy import text
-
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-            self.admin.dispose()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -101,18 +101,19 @@ def strings_parts(archive: zipfile.ZipFile) -> set[str]:
     """The parts openpyxl reads as shared strings: those the manifest declares so (it looks
     nowhere else), and the usual name."""
     found = {DEFAULT_STRINGS_PART}
-    counter = _Counter(("Override",))
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if name.rsplit(":", 1)[-1] == "Override" and attrs.get("ContentType") == (
-            SHARED_STRINGS_TYPE
-        ):
+        declared = attrs.get("ContentType") == SHARED_STRINGS_TYPE
+        if name.rsplit(":", 1)[-1] == "Override" and declared:
             found.add(attrs.get("PartName", "").lstrip("/"))
 
-    counter.parser.StartElementHandler = start
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
     try:
         with archive.open(CONTENT_TYPES) as stream:
-            counter.feed(stream, None)
+            while chunk := stream.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
     except (KeyError, expat.ExpatError):
         pass  # no manifest or a broken one: openpyxl will say the file cannot be read
     return found
