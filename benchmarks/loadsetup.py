@@ -7,10 +7,10 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.loadkit import Client
@@ -49,62 +49,64 @@ def app_spec(instance: Path) -> str:
 
 
 def run_flask(instance: Path, env: dict[str, str], *args: str) -> None:
-    import subprocess
-
     flask = str(Path(sys.executable).parent / "flask")
     command = [flask, "--app", app_spec(instance), *args]
     cwd = env["PYTHONPATH"]
     subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd)  # noqa: S603
 
 
+# Run by the served code's own Python (``--code``), so its models are the ones used.
+TOP_UP = """
+import json, sys
+from datetime import timedelta
+from sqlalchemy import select
+from fieldlog import _normalise_db_url, create_app
+from fieldlog.auth.passwords import hash_password
+from fieldlog.demo import people
+from fieldlog.extensions import db
+from fieldlog.models import Account, Membership, Organisation
+from fieldlog.timeutil import local_today
+
+url, instance, password, secret, wanted = sys.argv[1:6]
+config = {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(url), "SECRET_KEY": secret}
+app = create_app(config, instance_path=instance)
+with app.app_context():
+    today = local_today(app.config["TIMEZONE"])
+    members = [
+        a.username
+        for a in db.session.scalars(select(Account).order_by(Account.id))
+        if a.current_membership(today) and a.active and not a.must_change_password
+    ]
+    villages = list(db.session.scalars(select(Organisation).where(Organisation.kind == "village")))
+    password_hash = hash_password(password)
+    for n in range(int(wanted) - len(members)):
+        org = villages[n % len(villages)]
+        account = Account(
+            username=f"load{n:03d}", display_name=f"压测执委{n}", organisation_id=org.id,
+            password_hash=password_hash, must_change_password=False,
+        )
+        db.session.add(account)
+        db.session.flush()
+        joined = today - timedelta(days=60)
+        db.session.add(Membership(account_id=account.id, organisation_id=org.id, joined_on=joined))
+        members.append(account.username)
+    db.session.commit()
+    print(json.dumps({"members": members, "admin": people.ADMIN_USERNAME}))
+"""
+
+
 def prepare(url: str, instance: Path, env: dict[str, str]) -> Cast:
-    """Migrations and the demo by the real commands; then members up to ``MEMBERS``."""
+    """Migrations and the demo by the real commands; then members up to ``MEMBERS`` (and
+    the uploaders), made by the served code."""
     run_flask(instance, env, "db", "upgrade")
     run_flask(instance, env, "demo", "--password", PASSWORD)
-    from sqlalchemy import select
-
-    from fieldlog import _normalise_db_url, create_app
-    from fieldlog.auth.passwords import hash_password
-    from fieldlog.demo import people
-    from fieldlog.extensions import db
-    from fieldlog.models import Account, Membership, Organisation
-    from fieldlog.timeutil import local_today
-
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": _normalise_db_url(url), "SECRET_KEY": SECRET},
-        instance_path=str(instance),
+    wanted = str(MEMBERS + UPLOADS)
+    command = [sys.executable, "-c", TOP_UP, url, str(instance), PASSWORD, SECRET, wanted]
+    done = subprocess.run(  # noqa: S603 - our own script
+        command, env=env, check=True, capture_output=True, cwd=env["PYTHONPATH"]
     )
-    with app.app_context():
-        today = local_today(app.config["TIMEZONE"])
-        members = [
-            a.username
-            for a in db.session.scalars(select(Account).order_by(Account.id))
-            if a.current_membership(today) and a.active and not a.must_change_password
-        ]
-        villages = list(
-            db.session.scalars(select(Organisation).where(Organisation.kind == "village"))
-        )
-        password_hash = hash_password(PASSWORD)
-        for n in range(MEMBERS + UPLOADS - len(members)):
-            org = villages[n % len(villages)]
-            account = Account(
-                username=f"load{n:03d}",
-                display_name=f"压测执委{n}",
-                organisation_id=org.id,
-                password_hash=password_hash,
-                must_change_password=False,
-            )
-            db.session.add(account)
-            db.session.flush()
-            joined = today - timedelta(days=60)
-            db.session.add(
-                Membership(account_id=account.id, organisation_id=org.id, joined_on=joined)
-            )
-            members.append(account.username)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    return Cast(members[:MEMBERS], people.ADMIN_USERNAME)
+    cast = json.loads(done.stdout)
+    return Cast(cast["members"][:MEMBERS], cast["admin"])
 
 
 def api_login(port: int, username: str) -> Client:
