@@ -109,7 +109,7 @@ class Server:
         self.code = code
         if threads:
             self.command += ["--threads", str(threads)]
-        self.command += ["--bind", f"127.0.0.1:{port}", app]
+        self.command += ["--timeout", "60", "--bind", f"127.0.0.1:{port}", app]
         self.port, self.env, self.log = port, env, log
         self.process: subprocess.Popen | None = None
 
