@@ -9,6 +9,9 @@ class DefaultConfig:
     # The SQLite file in instance/ is filled in by the factory when DATABASE_URL is unset.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # SQLite only: FULL syncs every commit to disk, so an acknowledged entry survives a
+    # power cut; NORMAL is faster but may lose the last commits (benchmarks/README.md).
+    SQLITE_SYNCHRONOUS = "FULL"
 
     # Forms left open for hours on a weak signal must still submit.
     WTF_CSRF_TIME_LIMIT = None
@@ -55,6 +58,9 @@ class DefaultConfig:
         "ties": "lower",
         "weights": {"representative": 1, "member": 1},
     }
+    # Most women representatives who can rate one member, one line each (the members who
+    # can are the other members of the review).
+    REVIEW_MAX_REPRESENTATIVES = 200
     # Exit flags: this many committee meetings missed in a row without excuse, or the annual
     # result "unqualified" this many years running.
     EXIT_MISSED_MEETINGS = 3
@@ -76,6 +82,13 @@ class DefaultConfig:
     # (the phone scales to 1600 px JPEG first, usually well under 1 MB).
     PHOTOS_PER_LOG = 6
     PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    # Decoding bounds: pixels one photo may decode to (read from its header first; a JPEG
+    # decodes at a reduced scale, so a 48-megapixel photo counts as 3), photos decoded at
+    # once per process (each up to about 100 MB while it lasts), and seconds an upload
+    # waits for its turn before the answer is "busy, send it again later" (503).
+    PHOTO_MAX_PIXELS = 24_000_000
+    PHOTO_DECODES = 2
+    PHOTO_DECODE_WAIT = 30
     # Entries one POST /api/v1/sync may carry; a longer queue is sent in several batches.
     SYNC_MAX_ENTRIES = 100
 
@@ -84,3 +97,12 @@ class DefaultConfig:
     # most rows of members in one file.
     ROSTER_MAX_BYTES = 5 * 1024 * 1024
     ROSTER_MAX_ROWS = 2000
+    # What an XLSX may hold, checked by streaming its zip entries before it is opened (a
+    # small file can unpack to millions of texts), and the time its reading may take. A
+    # roster of 2,000 members needs about a tenth of each.
+    ROSTER_MAX_SHARED_STRINGS = 100_000  # distinct texts of the workbook
+    ROSTER_MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # those texts, unpacked
+    ROSTER_MAX_PART_BYTES = 16 * 1024 * 1024  # any other part (a sheet), unpacked
+    ROSTER_MAX_CELLS = 200_000  # cells of all sheets, empty formatted ones included
+    ROSTER_MAX_SHEET_ROWS = 20_000  # rows of all sheets, empty formatted ones included
+    ROSTER_READ_SECONDS = 15

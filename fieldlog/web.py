@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(

@@ -17,7 +17,12 @@ from fieldlog.extensions import db
 from fieldlog.models import Base
 from fieldlog.seed import seed_duty_types
 
-pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.queries", "tests.fixtures.clock"]
+pytest_plugins = [
+    "tests.fixtures.factories",
+    "tests.fixtures.queries",
+    "tests.fixtures.clock",
+    "tests.fixtures.locks",
+]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct-horse-42"

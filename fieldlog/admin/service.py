@@ -26,7 +26,7 @@ from fieldlog.admin.terms import (
     membership_errors,
     start_term,
 )
-from fieldlog.auth.passwords import hash_password
+from fieldlog.auth.passwords import hash_one_time_password, hash_password
 from fieldlog.auth.service import (
     check_new_password,
     end_sessions,
@@ -77,6 +77,21 @@ def generate_password() -> str:
         for _ in range(PASSWORD_GROUPS)
     )
     return "-".join(groups)
+
+
+@dataclass(frozen=True)
+class OneTimePassword:
+    """A generated password and its hash, made ahead when many are needed (a roster):
+    hashing two thousand takes seconds, better spent with no transaction open."""
+
+    text: str
+    hash: str
+
+    @classmethod
+    def make(cls) -> OneTimePassword:
+        """A new one-time password, hashed."""
+        text = generate_password()
+        return cls(text, hash_one_time_password(text))
 
 
 def _insert(row: object, field: str, message: str) -> None:
@@ -193,16 +208,30 @@ def _new_account(data: AccountInput, org: Organisation, password_hash: str = "")
     )
 
 
-def create_account(actor: Account, data: AccountInput, today: date) -> tuple[Account, str]:
-    """Create an account in the actor's subtree with a one-time password.
+def create_account(
+    actor: Account, data: AccountInput, today: date, password: OneTimePassword | None = None
+) -> tuple[Account, str]:
+    """Create an account in the actor's subtree with a one-time password (``password``
+    when made ahead, else a new one).
 
     Optionally starts her term on her home organisation's committee and gives her the chair,
     vice-chair and/or admin role there. Returns the account and the one-time password.
     """
+    return _create_account(actor, data, _managed_org(actor, data), today, password)
+
+
+def check_new_account(actor: Account, data: AccountInput, today: date) -> None:
+    """Raise what ``create_account`` would refuse (``FieldErrors``, ``NotAllowed``), and
+    write nothing: the roster preview asks this for each new person."""
+    _check_account(data, _managed_org(actor, data), today)
+
+
+def _managed_org(actor: Account, data: AccountInput) -> Organisation | None:
+    """Her home organisation, if given; ``NotAllowed`` outside the actor's subtree."""
     org = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
     if org is not None:
         require(access.can_manage_org(actor, org))
-    return _create_account(actor, data, org, today)
+    return org
 
 
 def create_member_account(
@@ -220,9 +249,25 @@ def create_member_account(
 
 
 def _create_account(
-    actor: Account, data: AccountInput, org: Organisation | None, today: date
+    actor: Account,
+    data: AccountInput,
+    org: Organisation | None,
+    today: date,
+    password: OneTimePassword | None = None,
 ) -> tuple[Account, str]:
     """Check and create an account whose access to ``org`` was checked by the caller."""
+    _check_account(data, org, today)
+    password = password or OneTimePassword.make()
+    account = _new_account(data, org)
+    issue_one_time_password(account, password.text, password.hash)
+    _add_account(actor, account)
+    _join_committee(actor, account, org, data)
+    db.session.flush()
+    return account, password.text
+
+
+def _check_account(data: AccountInput, org: Organisation | None, today: date) -> None:
+    """``FieldErrors`` for everything wrong with a new account (access checked before)."""
     errors = _account_errors(data)
     if org is None:
         errors["organisation_id"] = _("Choose her organisation.")
@@ -231,13 +276,6 @@ def _create_account(
     errors |= _committee_role_errors(data)
     if errors:
         raise FieldErrors(errors)
-    password = generate_password()
-    account = _new_account(data, org)
-    issue_one_time_password(account, password)
-    _add_account(actor, account)
-    _join_committee(actor, account, org, data)
-    db.session.flush()
-    return account, password
 
 
 def _committee_role_errors(data: AccountInput) -> dict[str, str]:

@@ -121,15 +121,27 @@ def add_membership(
     the committee must also manage her account.
     """
     org = org or account.organisation
+    check_membership(actor, account, data, today, org)
+    term = start_term(actor, account, org, data)
+    db.session.flush()
+    return term
+
+
+def check_membership(
+    actor: Account,
+    account: Account,
+    data: MembershipInput,
+    today: date,
+    org: Organisation | None = None,
+) -> None:
+    """Raise what ``add_membership`` would refuse, and write nothing (the roster preview)."""
+    org = org or account.organisation
     require(access.can_manage_committee(actor, org))
     known = any(t.organisation_id == org.id for t in account.memberships)
     require(known or account.organisation_id == org.id or access.can_manage_account(actor, account))
     errors = membership_errors(account, org, data, today)
     if errors:
         raise FieldErrors(errors)
-    term = start_term(actor, account, org, data)
-    db.session.flush()
-    return term
 
 
 @dataclass(frozen=True)
@@ -273,27 +285,43 @@ def grant_committee_role(
 ) -> RoleGrant:
     """Make a current member of ``org``'s committee (of her only current committee when
     ``org`` is None) its chair or vice chair, replacing her other role there."""
-    require(access.can_manage_account(actor, account))
-    if role not in COMMITTEE_ROLES:
-        raise FieldErrors({"role": _("Please choose one of the options.")})
+    term_org = _current_committee(account, today, org)
+    check_committee_role(actor, account, role, term_org)
+    assert term_org is not None  # noqa: S101 - refused above without a current term
+    _revoke_committee_roles(actor, account, term_org.id)
+    grant = add_grant(actor, account, term_org, role)
+    db.session.flush()
+    return grant
+
+
+def _current_committee(
+    account: Account, today: date, org: Organisation | None
+) -> Organisation | None:
+    """The committee of her current term (on ``org`` when given), None without one."""
     current = [
         t
         for t in account.memberships
         if t.active_on(today) and (org is None or t.organisation_id == org.id)
     ]
-    if not current:
-        raise DomainError(_("Only a current committee member can be chair or vice chair."))
     if len(current) > 1:
         raise FieldErrors({"role": _("She is on several committees: choose which one.")})
-    term = current[0]
-    require(access.can_manage_org(actor, term.organisation))
-    held = [g for g in account.grants if g.organisation_id == term.organisation_id]
+    return current[0].organisation if current else None
+
+
+def check_committee_role(
+    actor: Account, account: Account, role: str, org: Organisation | None
+) -> None:
+    """Raise what ``grant_committee_role`` would refuse when her current term is on
+    ``org``'s committee (None: she has none), and write nothing (the roster preview)."""
+    require(access.can_manage_account(actor, account))
+    if role not in COMMITTEE_ROLES:
+        raise FieldErrors({"role": _("Please choose one of the options.")})
+    if org is None:
+        raise DomainError(_("Only a current committee member can be chair or vice chair."))
+    require(access.can_manage_org(actor, org))
+    held = [g for g in account.grants if g.organisation_id == org.id]
     if any(g.role == role for g in held):
         raise FieldErrors({"role": _("She already has this role.")})
-    _revoke_committee_roles(actor, account, term.organisation_id)
-    grant = add_grant(actor, account, term.organisation, role)
-    db.session.flush()
-    return grant
 
 
 def revoke_role(actor: Account, grant: RoleGrant) -> None:

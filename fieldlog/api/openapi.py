@@ -109,8 +109,10 @@ UPLOAD = {
         "schema": obj(
             {"file": {"type": "string", "format": "binary"}, "client_id": UUID},
             ("file", "client_id"),
-            description="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (default 8 MiB); at most "
-            "PHOTOS_PER_LOG (default 6) photos per log.",
+            description="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (default 8 MiB) and "
+            "PHOTO_MAX_PIXELS decoded (default 24 million; a JPEG counts at the reduced "
+            "scale it is decoded at); at most PHOTOS_PER_LOG (default 6) photos per log. "
+            "503 when the server is decoding too many photos at once: send it again later.",
         )
     }
 }
@@ -120,6 +122,10 @@ RATINGS = obj(
         "mode": {"type": "string", "enum": ["counts", "per_rater"], "default": "counts"},
         "ratings": {
             "type": "array",
+            "description": "counts: at most one line per group and grade (8). per_rater: at "
+            "most one line per possible rater, the other members of the round in group member "
+            "and REVIEW_MAX_REPRESENTATIVES (default 200) in group representative; more is "
+            "refused with 422.",
             "items": obj(
                 {
                     "group": STR,
@@ -266,7 +272,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op(
             "Add a photo to her log; the same client_id again answers 200 with it.",
             {"201": ok("Stored.", ref("Photo")), "200": ok("Already stored.", ref("Photo"))},
-            ("400", "401", "403", "404", "409", "413", "422"),
+            ("400", "401", "403", "404", "409", "413", "422", "503"),
             UPLOAD,
             ("log_id",),
         )

@@ -282,6 +282,7 @@ ERROR_TEXT = {
     "413": "Too large.",
     "422": "Refused: see the fields.",
     "429": "Too many attempts.",
+    "503": "Busy: send it again later.",
 }
 
 

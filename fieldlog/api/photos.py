@@ -14,6 +14,7 @@ from fieldlog import access
 from fieldlog.api import bp
 from fieldlog.api.serialize import photo_json
 from fieldlog.api.views import api_login_required
+from fieldlog.database import idle
 from fieldlog.errors import FieldErrors
 from fieldlog.extensions import db
 from fieldlog.photos import service, storage
@@ -38,7 +39,9 @@ def upload_photo(log_id: int) -> tuple[Response, int]:
     if file is None:
         raise _file_error(_("Choose a photo to send."))
     try:
-        prepared = service.prepare(service.upload_from(file))
+        upload = service.upload_from(file)
+        with idle(db.session):  # decoding keeps no lock; add_photo checks everything again
+            prepared = service.prepare(upload)
         with storage.staged() as files:
             photo, created = service.add_photo(current_user, log, prepared, files, client_id)
             db.session.commit()

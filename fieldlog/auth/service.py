@@ -105,10 +105,11 @@ def _use_one_time_password(account: Account, now: datetime, key: str, address: s
     account.one_time_used_at = now
 
 
-def issue_one_time_password(account: Account, password: str) -> None:
-    """Give ``account`` the one-time password ``password``: it logs in once, within
-    ``ONE_TIME_PASSWORD_DAYS``, and then only lets her choose her own password."""
-    account.password_hash = hash_one_time_password(password)
+def issue_one_time_password(account: Account, password: str, hashed: str | None = None) -> None:
+    """Give ``account`` the one-time password ``password`` (``hashed`` when its hash was
+    made ahead): it logs in once, within ``ONE_TIME_PASSWORD_DAYS``, and then only lets
+    her choose her own password."""
+    account.password_hash = hashed or hash_one_time_password(password)
     account.must_change_password = True
     days = current_app.config["ONE_TIME_PASSWORD_DAYS"]
     account.one_time_expires_at = now_utc() + timedelta(days=days)

@@ -12,6 +12,7 @@ from fieldlog.books import bp, content, queries, render, service
 from fieldlog.books.forms import ReopenForm
 from fieldlog.books.service import WindowState
 from fieldlog.books.views import send, unavailable
+from fieldlog.database import idle
 from fieldlog.downloads import clean_filename
 from fieldlog.errors import NotAllowed
 from fieldlog.extensions import db
@@ -62,13 +63,17 @@ def committee_zip(org_id: int, year: int):
     if not members:
         abort(404)
     books = content.load_books(members, year, today, current_user, [org.id])
-    try:
-        pdfs = render.render_pdfs(books, current_locale(), today)
-    except PdfUnavailable as error:
-        return unavailable(error, url_for("books.committee", org_id=org.id, year=year))
+    names = [render.file_names(book, "pdf")[1] for book in books]
     ascii_name = f"record-books-{org.id}-{year}.zip"
     name = f"{_('Work record books')}-{clean_filename(org.name)}-{year}.zip"
-    return send(render.zip_pdfs(books, pdfs), "application/zip", (ascii_name, name))
+    back = url_for("books.committee", org_id=org.id, year=year)
+    try:
+        jobs = render.pdf_jobs(books, current_locale(), today)
+        with idle(db.session):  # seconds of drawing: no transaction held meanwhile
+            pdfs = render.draw_pdfs(jobs, current_locale())
+    except PdfUnavailable as error:
+        return unavailable(error, back)
+    return send(render.zip_pdfs(names, pdfs), "application/zip", (ascii_name, name))
 
 
 @bp.route("/<int:account_id>/<int:year>/reopen", methods=["GET", "POST"])

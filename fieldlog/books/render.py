@@ -58,14 +58,20 @@ def book_html(book: Book, locale: str, printed_on: date) -> str:
         )
 
 
-def render_pdfs(books: Sequence[Book], locale: str, printed_on: date) -> list[bytes]:
-    """Each book as A4 PDF bytes: one shared font configuration and stylesheet, and for a
-    committee's batch several processes (config ``PDF_PROCESSES``).
+def pdf_jobs(books: Sequence[Book], locale: str, printed_on: date) -> list[pdf.Job]:
+    """Each book as the print HTML WeasyPrint draws and the files it may load: everything
+    read from the database, so that the drawing (``draw_pdfs``) needs no transaction.
 
     Raises ``PdfUnavailable`` when the server lacks Pango or a Chinese font.
     """
     pdf.weasyprint_ready()
-    jobs = [(book_html(b, locale, printed_on), b.files) for b in books]
+    return [(book_html(b, locale, printed_on), b.files) for b in books]
+
+
+def draw_pdfs(jobs: Sequence[pdf.Job], locale: str) -> list[bytes]:
+    """The books of ``pdf_jobs`` as A4 PDF bytes: one shared font configuration and
+    stylesheet, and for a committee's batch several processes (config ``PDF_PROCESSES``).
+    The slow part: call it with no transaction open (``database.idle``)."""
     workers = pdf.processes(current_app.config.get("PDF_PROCESSES"))
     return pdf.render_batch(book_css(locale), jobs, workers)
 
@@ -77,13 +83,14 @@ def file_names(book: Book, ext: str) -> tuple[str, str]:
     return ascii_name, f"{_('Work record book')}-{name}-{book.year}.{ext}"
 
 
-def zip_pdfs(books: Sequence[Book], pdfs: Sequence[bytes]) -> bytes:
-    """The books' PDFs in one ZIP, numbered in the committee's order. Stored, not deflated:
-    PDFs are compressed already (deflating saved 6 % and cost 10 ms a book)."""
+def zip_pdfs(names: Sequence[str], pdfs: Sequence[bytes]) -> bytes:
+    """The books' PDFs in one ZIP under their ``names`` (``file_names``' second), numbered
+    in the committee's order. Stored, not deflated: PDFs are compressed already (deflating
+    saved 6 % and cost 10 ms a book)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for number, (book, data) in enumerate(zip(books, pdfs, strict=True), start=1):
-            archive.writestr(f"{number:02d}-{file_names(book, 'pdf')[1]}", data)
+        for number, (name, data) in enumerate(zip(names, pdfs, strict=True), start=1):
+            archive.writestr(f"{number:02d}-{name}", data)
     return buffer.getvalue()
 
 

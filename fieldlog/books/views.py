@@ -22,6 +22,7 @@ from fieldlog import access
 from fieldlog.books import bp, content, render, service
 from fieldlog.books.forms import BookForm
 from fieldlog.books.service import WindowState
+from fieldlog.database import idle
 from fieldlog.downloads import content_disposition
 from fieldlog.extensions import db
 from fieldlog.models import Account
@@ -153,11 +154,14 @@ def _back(book: content.Book) -> str:
 @login_required
 def book_pdf(account_id: int, year: int):
     book = readable_book(account_id, year)
+    names, back = render.file_names(book, "pdf"), _back(book)
     try:
-        data = render.render_pdfs([book], current_locale(), app_today())[0]
+        jobs = render.pdf_jobs([book], current_locale(), app_today())
+        with idle(db.session):  # drawing takes a while: no transaction held meanwhile
+            data = render.draw_pdfs(jobs, current_locale())[0]
     except PdfUnavailable as error:
-        return unavailable(error, _back(book))
-    return send(data, "application/pdf", render.file_names(book, "pdf"))
+        return unavailable(error, back)
+    return send(data, "application/pdf", names)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,7 +14,9 @@ from wtforms import SelectChoice
 
 from fieldlog import access
 from fieldlog.admin import queries as admin_queries
+from fieldlog.database import reading
 from fieldlog.downloads import send_download
+from fieldlog.extensions import db
 from fieldlog.ledgers import bp, service
 from fieldlog.ledgers.forms import AreaLedgerForm, LedgerForm
 from fieldlog.ledgers.service import Scope
@@ -32,6 +34,13 @@ def _span_choices(today: date) -> list[SelectChoice]:
 
 
 def _download(scope: Scope, span: Period, kind: str):
+    """The ledger file: built from many queries, in a transaction that only reads (no
+    write lock held on SQLite however long it takes)."""
+    with reading(db.session):
+        return _ledger_file(scope, span, kind)
+
+
+def _ledger_file(scope: Scope, span: Period, kind: str):
     today, locale = app_today(), current_locale()
     name = _("%(org)s ledger %(span)s", org=scope.org.name, span=span.label(locale))
     ascii_name = f"ledger-{scope.org.id}-{span.code}"

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from fieldlog import access, labels
+from fieldlog.database import idle
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
 from fieldlog.logs.forms import FilterForm, LogForm
@@ -75,12 +76,12 @@ def new(code: str):
         form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
-        uploads = photo_service.uploads_from(form.photos.data or [])
+        checked = _decoded(form)
         with storage.staged() as files:
             ok, result = attempt(
                 form,
                 lambda: entry.create_with_photos(
-                    current_user, duty, data, app_today(), form.client_id.data, uploads, files
+                    current_user, duty, data, app_today(), form.client_id.data, checked, files
                 ),
             )
             if ok:
@@ -88,6 +89,16 @@ def new(code: str):
                 files.keep()
                 return _saved_new(duty, created=result[1])
     return render_template("logs/form.html", form=form, duty=duty, log=None), _status(form)
+
+
+def _decoded(form: LogForm) -> photo_service.Checked:
+    """The form's photos, decoded with no transaction open (the request has only read so
+    far): a large picture keeps nobody else waiting to save."""
+    uploads = photo_service.uploads_from(form.photos.data or [])
+    if not uploads:
+        return photo_service.NOTHING_CHOSEN
+    with idle(db.session):
+        return photo_service.prepare_all(uploads)
 
 
 def _saved_new(duty, created: bool):
@@ -170,12 +181,12 @@ def edit(log_id: int):
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         data = LogInput.from_mapping(form.log_data())
-        uploads = photo_service.uploads_from(form.photos.data or [])
+        checked = _decoded(form)
         with storage.staged() as files:
             ok, _log = attempt(
                 form,
                 lambda: entry.update_with_photos(
-                    current_user, log, data, app_today(), version, uploads, files
+                    current_user, log, data, app_today(), version, checked, files
                 ),
             )
             if ok:

@@ -1,13 +1,13 @@
 """A log and the photos chosen on its page form, saved together or not at all.
 
-The form's problems are reported together: the log's fields and the photos (under the
-field name ``photos``). Nothing is kept unless everything is valid; the caller rolls back
-and the staging removes the files.
+The photos come decoded (``photos.prepare_all``, run by the caller with no transaction
+open). The form's problems are reported together: the log's fields and the photos (under
+the field name ``photos``). Nothing is kept unless everything is valid; the caller rolls
+back and the staging removes the files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from fieldlog.errors import FieldErrors
@@ -15,7 +15,7 @@ from fieldlog.logs import service as logs
 from fieldlog.logs.service import LogInput
 from fieldlog.models import Account, DutyType, Log
 from fieldlog.photos import service as photos
-from fieldlog.photos.service import Upload
+from fieldlog.photos.service import Checked
 from fieldlog.photos.storage import Staging
 
 
@@ -29,7 +29,7 @@ def create_with_photos(
     data: LogInput,
     today: date,
     client_id: str | None,
-    uploads: Sequence[Upload],
+    checked: Checked,
     files: Staging,
 ) -> tuple[Log, bool]:
     """Save a new log with its photos: ``(log, created)``.
@@ -37,7 +37,7 @@ def create_with_photos(
     A resubmission of an entry already saved (same ``client_id``) returns it untouched:
     its photos came with the first submission.
     """
-    prepared, problems = photos.prepare_all(uploads, 0)
+    problems = checked.problems(0)
     try:
         log, created = logs.create_log(actor, duty, data, today, client_id)
     except FieldErrors as error:
@@ -46,7 +46,7 @@ def create_with_photos(
         return log, False
     if problems:
         raise FieldErrors({"photos": problems})
-    photos.attach(actor, log, prepared, files)
+    photos.attach(actor, log, checked.prepared, files)
     return log, True
 
 
@@ -56,17 +56,17 @@ def update_with_photos(
     data: LogInput,
     today: date,
     expected_version: int | None,
-    uploads: Sequence[Upload],
+    checked: Checked,
     files: Staging,
 ) -> Log:
     """Change her log and add the newly chosen photos to those it has."""
-    prepared, problems = photos.prepare_all(uploads, photos.live_count(log.id))
+    problems = checked.problems(photos.live_count(log.id))
     try:
         logs.update_log(actor, log, data, today, expected_version)
     except FieldErrors as error:
         raise _merged(error, problems) from None
     if problems:
         raise FieldErrors({"photos": problems})
-    if prepared:
-        photos.attach(actor, log, prepared, files)
+    if checked.prepared:
+        photos.attach(actor, log, checked.prepared, files)
     return log

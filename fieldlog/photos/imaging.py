@@ -3,6 +3,12 @@
 Whatever the phone sends, what is stored is a fresh JPEG made from the decoded pixels, so
 no metadata survives (EXIF with the GPS position, XMP, comments, ICC profiles). The EXIF
 orientation is applied to the pixels first, so the picture stays upright without it.
+
+Memory is bounded before any pixel is decoded: the header gives the size, a JPEG is set
+to decode at the smallest scale that still covers ``MAX_SIDE`` (``draft``: a 48-megapixel
+photo decodes as 3), and the pixels that would be decoded must stay under ``max_pixels``.
+The picture is scaled down right after decoding, before it is turned and converted, so
+no second full-size copy is made.
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ MAX_SIDE = 1600
 THUMB_SIDE = 320
 QUALITY = 85
 THUMB_QUALITY = 80
-# Decompression-bomb guard: refused before any pixel is decoded. 64 million pixels is more
-# than a phone's full-resolution photo; the browser scales to 1600 px before sending anyway.
-MAX_PIXELS = 64_000_000
+# Decompression-bomb guard: refused before any pixel is decoded, counting the pixels that
+# would be decoded (a JPEG's after ``draft``). 24 million is a phone's full-resolution PNG
+# screenshot many times over, about 100 MB while decoded; the browser scales to 1600 px
+# before sending anyway. The app's setting is ``PHOTO_MAX_PIXELS``.
+MAX_PIXELS = 24_000_000
+JPEG_FORMATS = ("JPEG", "MPO")
 _READ_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
 
 
@@ -44,8 +53,16 @@ class Prepared:
     height: int
 
 
+def _kept_size(width: int, height: int) -> tuple[int, int]:
+    """The size stored: the longest side at most ``MAX_SIDE``, the proportions kept (what a
+    JPEG's draft must still cover)."""
+    scale = min(1.0, MAX_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _check(raw: bytes, max_pixels: int) -> None:
-    """Open and verify without decoding: a known format, a sane size, an intact structure."""
+    """Open and verify without decoding: a known format, a sane size (the pixels that would
+    be decoded, a JPEG's at its draft scale), an intact structure."""
     with warnings.catch_warnings():
         # Pillow warns (then fails) past Image.MAX_IMAGE_PIXELS; treat either as a refusal.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -54,7 +71,12 @@ def _check(raw: bytes, max_pixels: int) -> None:
                 if probe.format not in ALLOWED_FORMATS:
                     raise ImageProblem("format")
                 width, height = probe.size
-                if width < 1 or height < 1 or width * height > max_pixels:
+                if width < 1 or height < 1:
+                    raise ImageProblem("pixels")
+                if probe.format in JPEG_FORMATS:
+                    probe.draft("RGB", _kept_size(width, height))
+                    width, height = probe.size
+                if width * height > max_pixels:
                     raise ImageProblem("pixels")
                 probe.verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -64,19 +86,22 @@ def _check(raw: bytes, max_pixels: int) -> None:
 
 
 def _decode(raw: bytes) -> Image.Image:
-    """Re-open (``verify`` leaves the image unusable) and decode every pixel.
+    """Re-open (``verify`` leaves the image unusable) and decode every pixel, a JPEG at the
+    smallest scale that still covers ``MAX_SIDE``, then scale it down to ``MAX_SIDE``.
 
     A truncated file fails here: Pillow refuses truncated data unless
     ``ImageFile.LOAD_TRUNCATED_IMAGES`` is set, which FieldLog never does.
     """
     try:
         image = Image.open(BytesIO(raw))
-        if image.format in ("JPEG", "MPO"):
-            # Decode at a reduced scale when the photo is far larger than what we keep.
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        if image.format in JPEG_FORMATS:
+            image.draft("RGB", _kept_size(*image.size))
         image.load()
     except _READ_ERRORS:
         raise ImageProblem("not_image") from None
+    if image.mode not in ("1", "P"):  # palette pixels scale badly: converted first
+        # In place; the orientation is applied after, the bound being the same both ways.
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return image
 
 

@@ -3,10 +3,16 @@
 Only the author adds or removes photos of her log, at most ``PHOTOS_PER_LOG`` per log, each
 at most ``PHOTO_MAX_BYTES`` and really an image; whoever may read the log sees its photos.
 The files are written through a ``storage.Staging`` that the caller keeps after its commit.
+
+Decoding is the slow and memory-hungry part: callers run ``prepare``/``prepare_all`` with
+no transaction open (``database.idle``), and at most ``PHOTO_DECODES`` run at once in a
+process; an upload that waits longer than ``PHOTO_DECODE_WAIT`` seconds for its turn is
+refused as "busy" (503).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +45,15 @@ class PhotoTooLarge(PhotoRejected):
     """The upload is over ``PHOTO_MAX_BYTES``."""
 
     status = 413
+
+
+class PhotoBusy(PhotoRejected):
+    """Too many photos are being decoded at once; the phone sends it again later."""
+
+    status = 503
+
+
+DECODE_SLOTS = "fieldlog.photo_decodes"
 
 
 @dataclass(frozen=True)
@@ -74,18 +89,30 @@ def _shown(upload: Upload) -> str:
     return name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "…"
 
 
+def _decode_slots() -> threading.BoundedSemaphore:
+    """This process's turns to decode (config ``PHOTO_DECODES``), made on first use."""
+    slots = threading.BoundedSemaphore(max(1, int(current_app.config["PHOTO_DECODES"])))
+    return current_app.extensions.setdefault(DECODE_SLOTS, slots)
+
+
 def prepare(upload: Upload) -> imaging.Prepared:
-    """Check one upload and re-encode it; ``PhotoTooLarge`` or ``PhotoRejected`` if it fails."""
+    """Check one upload and re-encode it (slow: call it with no transaction open);
+    ``PhotoTooLarge``, ``PhotoBusy`` or ``PhotoRejected`` if it fails."""
     limit = max_bytes()
     if len(upload.data) > limit:
         megabytes = f"{limit / 1_000_000:g}"
         raise PhotoTooLarge(_("The photo is larger than %(mb)s MB.", mb=megabytes))
     if not upload.data:
         raise PhotoRejected(_("The file is empty."))
+    slots = _decode_slots()
+    if not slots.acquire(timeout=float(current_app.config["PHOTO_DECODE_WAIT"])):
+        raise PhotoBusy(_("The server is busy with other photos. Please send it again later."))
     try:
-        return imaging.prepare(upload.data)
+        return imaging.prepare(upload.data, int(current_app.config["PHOTO_MAX_PIXELS"]))
     except imaging.ImageProblem as problem:
         raise PhotoRejected(_problem_message(problem.reason)) from None
+    finally:
+        slots.release()
 
 
 def _problem_message(reason: str) -> str:
@@ -96,22 +123,36 @@ def _problem_message(reason: str) -> str:
     return _("This file is not a photo that can be read.")
 
 
-def prepare_all(
-    uploads: Sequence[Upload], already: int
-) -> tuple[list[imaging.Prepared], list[str]]:
-    """Check a form's uploads together: ``(prepared, messages)``, one message per problem."""
+@dataclass(frozen=True)
+class Checked:
+    """A form's uploads, decoded: the photos ready to store, one message per file that
+    cannot be one, and how many files were chosen."""
+
+    prepared: list[imaging.Prepared]
+    messages: list[str]
+    chosen: int
+
+    def problems(self, already: int) -> list[str]:
+        """Every problem of the uploads on a log that has ``already`` photos."""
+        limit = per_log()
+        room = [room_message(limit, already)] if already + self.chosen > limit else []
+        return room + self.messages
+
+
+NOTHING_CHOSEN = Checked([], [], 0)
+
+
+def prepare_all(uploads: Sequence[Upload]) -> Checked:
+    """Check and re-encode a form's uploads (slow: call it with no transaction open)."""
     prepared: list[imaging.Prepared] = []
     messages: list[str] = []
-    limit = per_log()
-    if already + len(uploads) > limit:
-        messages.append(room_message(limit, already))
     for upload in uploads:
         try:
             prepared.append(prepare(upload))
         except PhotoRejected as error:
             shown = _shown(upload)
             messages.append(f"{shown}: {error.message}" if shown else error.message)
-    return prepared, messages
+    return Checked(prepared, messages, len(uploads))
 
 
 def room_message(limit: int, already: int) -> str:

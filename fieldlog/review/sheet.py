@@ -93,7 +93,8 @@ def sheet_row(number: int, entry: ReviewEntry, columns: Iterable[DutyColumn]) ->
 
 
 def sheet_html(round_: ReviewRound, locale: str) -> str:
-    """The sheet as print HTML (what WeasyPrint draws), in ``locale``."""
+    """The sheet as print HTML, in ``locale``: ``pdf.render_pdf`` draws it (it loads
+    nothing from outside: the printer refuses every URL)."""
     with force_locale(locale):
         columns = duty_columns(round_.entries, locale)
         rows = [sheet_row(i, e, columns) for i, e in enumerate(round_.entries, start=1)]
@@ -111,15 +112,6 @@ def sheet_html(round_: ReviewRound, locale: str) -> str:
             page_counter=pdf.page_counter_css(),
             html_lang="zh-CN" if locale.startswith("zh") else "en",
         )
-
-
-def render_sheet(round_: ReviewRound, locale: str) -> bytes:
-    """The review sheet of ``round_`` (entries loaded) as an A4 PDF.
-
-    Raises ``PdfUnavailable`` when the server lacks Pango or a Chinese font.
-    """
-    # The sheet loads nothing from outside: the printer refuses every URL.
-    return pdf.render_pdf(sheet_html(round_, locale))
 
 
 # The file name -----------------------------------------------------------------------------

@@ -6,9 +6,11 @@ from flask import Response, current_app, g, render_template
 from flask_login import current_user
 
 from fieldlog import access
-from fieldlog.pdf import PdfUnavailable
+from fieldlog.database import idle
+from fieldlog.extensions import db
+from fieldlog.pdf import PdfUnavailable, render_pdf
 from fieldlog.review import bp, queries
-from fieldlog.review.sheet import render_sheet, sheet_disposition
+from fieldlog.review.sheet import sheet_disposition, sheet_html
 from fieldlog.webutil import chair_required, current_locale
 
 
@@ -16,8 +18,11 @@ from fieldlog.webutil import chair_required, current_locale
 @chair_required
 def sheet(round_id: int):
     round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
+    disposition = sheet_disposition(round_)
     try:
-        pdf = render_sheet(round_, current_locale())
+        html = sheet_html(round_, current_locale())
+        with idle(db.session):  # drawing takes a while: no transaction held meanwhile
+            data = render_pdf(html)
     except PdfUnavailable as error:
         current_app.logger.error(
             "review sheet %s not drawn: %s", round_id, error.__cause__ or error
@@ -25,8 +30,4 @@ def sheet(round_id: int):
         page = render_template("review/sheet_unavailable.html", round=round_, message=error.message)
         return page, error.status
     g.no_store = True  # members' figures and results: not for shared caches
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": sheet_disposition(round_)},
-    )
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": disposition})

@@ -4,8 +4,10 @@ files before they cost memory or time.
 - XLSX: the zip directory is checked first (number of parts, their declared uncompressed
   sizes in total and against their compressed sizes), so a zip bomb is refused before
   openpyxl opens it; Python's zipfile never inflates a part past its declared size.
-  openpyxl then reads it in read-only mode, formulas kept as formulas so they can be
-  refused cell by cell. The XML parser is expat 2.4+ (entity expansion limited).
+  Then ``parts.check_parts`` streams the parts to bound what openpyxl would load (shared
+  strings, cells, rows). openpyxl then reads it in read-only mode, formulas kept as
+  formulas so they can be refused cell by cell, within the time budget. The XML parser is
+  expat 2.4+ (entity expansion limited).
 - CSV: UTF-8 with or without BOM; UTF-16 with BOM (Excel's "Unicode text"); GBK/GB18030
   from Chinese Excel when the bytes are not UTF-8 but decode strictly as GB18030 into
   Chinese text with no control characters. Anything else is refused.
@@ -21,6 +23,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+
+from fieldlog.roster.parts import Budget, LimitExceeded, Limits, check_parts
 
 MAX_PARTS = 500
 MAX_UNZIPPED = 64 * 1024 * 1024  # all parts together, as declared in the zip directory
@@ -53,13 +57,21 @@ class Table:
     formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
-def read_table(data: bytes, file_name: str, max_rows: int, is_header) -> Table:
+def read_table(data: bytes, file_name: str, limits: Limits, is_header) -> Table:
     """The roster in ``data``: its first row that ``is_header`` accepts, and the rows
-    below it. A file named .xlsx must be one. Raises ``FileRefused``."""
+    below it, read within ``limits``. A file named .xlsx must be one. Raises
+    ``FileRefused``."""
+    try:
+        return _read_table(data, file_name, limits, Budget(limits.seconds), is_header)
+    except LimitExceeded as exceeded:
+        raise FileRefused(exceeded.message) from None
+
+
+def _read_table(data: bytes, file_name: str, limits: Limits, budget: Budget, is_header) -> Table:
     if not data.strip():
         raise FileRefused(_("The file is empty."))
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, max_rows, is_header)
+        return _read_xlsx(data, limits, budget, is_header)
     if file_name.lower().endswith((".xlsx", ".xlsm", ".zip")):
         raise _not_readable()
     if data.startswith(OLE_MAGIC):
@@ -69,7 +81,7 @@ def read_table(data: bytes, file_name: str, max_rows: int, is_header) -> Table:
                 "upload that."
             )
         )
-    return _read_csv(_decode(data), max_rows, is_header)
+    return _read_csv(_decode(data), limits.max_rows, budget, is_header)
 
 
 def _not_readable() -> FileRefused:
@@ -79,8 +91,9 @@ def _not_readable() -> FileRefused:
 # XLSX --------------------------------------------------------------------------------------
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse a damaged zip, one that is not a workbook, or a zip bomb, by its directory."""
+def check_zip(data: bytes, limits: Limits, budget: Budget) -> None:
+    """Refuse a damaged zip, one that is not a workbook, or a zip bomb, by its directory;
+    then one that holds more than a roster, by streaming its parts."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -100,8 +113,9 @@ def check_zip(data: bytes) -> None:
         if total > MAX_UNZIPPED:
             raise _bomb()
         names = set(archive.namelist())
-    if not all(name in names for name in REQUIRED_PARTS):
-        raise _not_readable()
+        if not all(name in names for name in REQUIRED_PARTS):
+            raise _not_readable()
+        check_parts(archive, limits, budget)
 
 
 def _bomb() -> FileRefused:
@@ -110,8 +124,8 @@ def _bomb() -> FileRefused:
     )
 
 
-def _read_xlsx(data: bytes, max_rows: int, is_header) -> Table:
-    check_zip(data)
+def _read_xlsx(data: bytes, limits: Limits, budget: Budget, is_header) -> Table:
+    check_zip(data, limits, budget)
     from openpyxl import load_workbook
 
     try:
@@ -120,10 +134,10 @@ def _read_xlsx(data: bytes, max_rows: int, is_header) -> Table:
         raise _not_readable() from None
     try:
         for sheet in book.worksheets:
-            table = _sheet_table(sheet, max_rows, is_header)
+            table = _sheet_table(sheet, limits.max_rows, budget, is_header)
             if table is not None:
                 return table
-    except FileRefused:
+    except (FileRefused, LimitExceeded):
         raise
     except Exception:  # noqa: BLE001 - broken XML inside the zip
         raise _not_readable() from None
@@ -136,12 +150,13 @@ def _no_header() -> FileRefused:
     return FileRefused(_("No header row found. Use the template: its first row names the columns."))
 
 
-def _sheet_table(sheet, max_rows: int, is_header) -> Table | None:
+def _sheet_table(sheet, max_rows: int, budget: Budget, is_header) -> Table | None:
     """The sheet's roster, or None when no row in its first rows is a header."""
     table: Table | None = None
     blank = 0  # blank rows in a row: after many, the rest are only formatted, not filled
     rows = sheet.iter_rows(max_col=MAX_COLUMNS)
     for number, cells in enumerate(rows, start=1):
+        budget.check()
         values = [_xlsx_value(c) for c in cells]
         if not any(v not in (None, "") for v in values):
             blank += 1
@@ -214,13 +229,14 @@ def _gbk(data: bytes) -> str:
     return text
 
 
-def _read_csv(text: str, max_rows: int, is_header) -> Table:
+def _read_csv(text: str, max_rows: int, budget: Budget, is_header) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table: Table | None = None
     try:
         for number, values in enumerate(reader, start=1):
+            budget.check()
             values = values[:MAX_COLUMNS]
             if not any(v.strip() for v in values):
                 continue

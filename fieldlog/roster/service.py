@@ -4,12 +4,18 @@
 ``admin.service.create_account`` (a new person) or ``admin.terms.add_membership`` and
 ``grant_committee_role`` (a person FieldLog knows, joining again), so every rule of those
 pages applies here unchanged and each change is audited as there. A row the services refuse
-is rolled back to its savepoint and its messages kept. The preview is the same run rolled
-back; the import commits it only when no row has a problem.
+is rolled back to its savepoint and its messages kept; the import commits only when no row
+has a problem.
+
+The preview is the same run with ``write=False``: each row asks the services' own checks
+(``check_new_account``, ``check_membership``, ``check_committee_role``) and nothing is
+written, so it holds no write lock however long the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +26,7 @@ from fieldlog import access, audit
 from fieldlog.admin import queries as admin_queries
 from fieldlog.admin import service as admin_service
 from fieldlog.admin import terms
-from fieldlog.admin.service import AccountInput
+from fieldlog.admin.service import AccountInput, OneTimePassword
 from fieldlog.admin.terms import MembershipInput
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
@@ -61,6 +67,7 @@ class Outcome:
 
     roster: Roster
     created: list[NewAccount] = field(default_factory=list)
+    passwords: list[OneTimePassword] = field(default_factory=list, repr=False)
 
     @property
     def problem_rows(self) -> list[RosterRow]:
@@ -80,21 +87,33 @@ class Outcome:
         return not self.problem_rows and self.changes > 0
 
 
-def run(actor: Account, table: Table, today: date) -> Outcome:
-    """Check and apply every row in the current transaction (the caller commits the import
-    or rolls the preview back). Raises ``FileRefused`` for a file without the columns."""
+def run(
+    actor: Account,
+    table: Table,
+    today: date,
+    *,
+    write: bool = True,
+    passwords: list[OneTimePassword] | None = None,
+) -> Outcome:
+    """Check and apply every row in the current transaction (the caller commits), or with
+    ``write=False`` only check them. New accounts take their one-time passwords from
+    ``passwords`` while it lasts (made ahead: see ``passwords_for``). Raises
+    ``FileRefused`` for a file without the columns."""
     roster = checking.read_rows(table)
     checking.resolve_orgs(actor, roster)
     checking.mark_repeated_logins(roster)
     known = _accounts([r.login for r in roster.rows] + [r.cells["replaces"] for r in roster.rows])
-    outcome = Outcome(roster)
+    outcome = Outcome(roster, passwords=list(passwords or []))
     replaceable: dict[int, set[int]] = {}
     for row in roster.rows:
         if row.org is None:
             row.status = REFUSED
             continue
         replaces_id = _replaces_id(row, known, replaceable, today)
-        _apply(actor, row, known, replaces_id, today, outcome)
+        if write:
+            _apply(actor, row, known, replaces_id, today, outcome)
+        else:
+            _check(actor, row, known, replaces_id, today)
     return outcome
 
 
@@ -125,17 +144,12 @@ def _replaces_id(row: RosterRow, known, replaceable, today: date) -> int | None:
 def _apply(actor, row: RosterRow, known, replaces_id, today: date, outcome: Outcome) -> None:
     """One row in a savepoint: kept when clean, rolled back when anything is wrong."""
     savepoint = db.session.begin_nested()
-    try:
+    with _refusals(row):
         existing = known.get(row.login.casefold())
         if existing is None:
             _create(actor, row, replaces_id, today, outcome)
         else:
             _join(actor, row, existing, replaces_id, today)
-    except FieldErrors as error:
-        for name, messages in error.fields.items():
-            row.add(FIELD_COLUMNS.get(name), messages[0])
-    except DomainError as error:
-        row.add(None, error.message)
     if row.problems:
         savepoint.rollback()
         outcome.created[:] = [c for c in outcome.created if c.row is not row]
@@ -144,12 +158,40 @@ def _apply(actor, row: RosterRow, known, replaces_id, today: date, outcome: Outc
         savepoint.commit()
 
 
+def _check(actor, row: RosterRow, known, replaces_id, today: date) -> None:
+    """One row as ``_apply`` would find it, without writing."""
+    with _refusals(row):
+        existing = known.get(row.login.casefold())
+        if existing is None:
+            admin_service.check_new_account(actor, _account_input(row, replaces_id), today)
+            row.status = NEW
+        elif _can_join(actor, row, existing):
+            terms.check_membership(actor, existing, _membership(row, replaces_id), today)
+            if row.role != MEMBER:
+                terms.check_committee_role(actor, existing, row.role, existing.organisation)
+            row.status = JOINS
+    if row.problems:
+        row.status = REFUSED
+
+
+@contextmanager
+def _refusals(row: RosterRow) -> Iterator[None]:
+    """The services' refusals become the row's problems, by column."""
+    try:
+        yield
+    except FieldErrors as error:
+        for name, messages in error.fields.items():
+            row.add(FIELD_COLUMNS.get(name), messages[0])
+    except DomainError as error:
+        row.add(None, error.message)
+
+
 def _membership(row: RosterRow, replaces_id: int | None) -> MembershipInput:
     return MembershipInput(row.joined_on, row.join_kind, replaces_id)
 
 
-def _create(actor, row: RosterRow, replaces_id, today: date, outcome: Outcome) -> None:
-    data = AccountInput(
+def _account_input(row: RosterRow, replaces_id: int | None) -> AccountInput:
+    return AccountInput(
         display_name=row.cells["name"],
         username=row.login,
         organisation_id=row.org.id,
@@ -157,22 +199,34 @@ def _create(actor, row: RosterRow, replaces_id, today: date, outcome: Outcome) -
         committee_role=None if row.role == MEMBER else row.role,
         phone=row.cells["phone"] or None,
     )
-    account, password = admin_service.create_account(actor, data, today)
+
+
+def passwords_for(outcome: Outcome) -> list[OneTimePassword]:
+    """A one-time password, hashed, for each new person of a checked run: seconds of
+    hashing for a long roster, to spend before its import takes the write lock."""
+    return [OneTimePassword.make() for _row in range(outcome.count(NEW))]
+
+
+def _create(actor, row: RosterRow, replaces_id, today: date, outcome: Outcome) -> None:
+    data = _account_input(row, replaces_id)
+    made = outcome.passwords.pop() if outcome.passwords else None
+    account, password = admin_service.create_account(actor, data, today, made)
     outcome.created.append(NewAccount(row, account, password))
     row.status = NEW
 
 
-def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> None:
-    """Someone FieldLog knows: already on this committee from that day, or joining again."""
+def _can_join(actor, row: RosterRow, account: Account) -> bool:
+    """Someone FieldLog knows: False when the row is not her, or she is already on this
+    committee from that day (status ``THERE``), with the reason noted on the row."""
     if not _same_person(actor, row, account):
         row.add("login", _("This login name is already taken by another person."))
-        return
+        return False
     if account.organisation_id != row.org.id:
         row.add(
             "organisation",
             _("Her account belongs to %(org)s. Change that first.", org=account.organisation.name),
         )
-        return
+        return False
     if any(
         t.organisation_id == row.org.id and t.joined_on == row.joined_on
         for t in account.memberships
@@ -180,6 +234,13 @@ def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> 
         row.status = THERE
         if _roles_differ(row, account):
             row.note = _("Her roles here differ from the file; change them on her account page.")
+        return False
+    return True
+
+
+def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> None:
+    """Someone FieldLog knows: already on this committee from that day, or joining again."""
+    if not _can_join(actor, row, account):
         return
     terms.add_membership(actor, account, _membership(row, replaces_id), today)
     if row.role != MEMBER:

@@ -12,13 +12,15 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldlog.database import idle, reading
 from fieldlog.downloads import send_download
 from fieldlog.extensions import db
 from fieldlog.roster import bp, service, storage
 from fieldlog.roster.checking import is_header
 from fieldlog.roster.columns import COLUMNS, role_label
 from fieldlog.roster.forms import ImportForm, UploadForm
-from fieldlog.roster.reading import FileRefused, read_table
+from fieldlog.roster.parts import Limits
+from fieldlog.roster.reading import FileRefused, Table, read_table
 from fieldlog.roster.template import template_xlsx
 from fieldlog.webutil import admin_required, app_today
 
@@ -91,21 +93,24 @@ def preview():
     try:
         if len(data) > _limits()[0]:
             raise FileRefused(_too_large())
-        outcome = _run(data, name)
+        table = _read(data, name)
+        with reading(db.session):  # the preview writes nothing: no write lock either
+            outcome = service.run(current_user, table, app_today(), write=False)
+            page = _preview(outcome, name, ImportForm(sha256=storage.digest(data)))
+            storage.discard(session.pop(storage.SESSION_KEY, None))
+            if outcome.ready:
+                session[storage.SESSION_KEY] = storage.keep(data, name, current_user.id)
     except FileRefused as refused:
-        db.session.rollback()
         form.file.errors = [refused.message]
         return _index(form, 422)
-    db.session.rollback()  # the preview is the import, undone
-    storage.discard(session.pop(storage.SESSION_KEY, None))
-    if outcome.ready:
-        session[storage.SESSION_KEY] = storage.keep(data, name, current_user.id)
-    return _preview(outcome, name, ImportForm(sha256=storage.digest(data)))
+    return page
 
 
-def _run(data: bytes, name: str) -> service.Outcome:
-    table = read_table(data, name, _limits()[1], is_header)
-    return service.run(current_user, table, app_today())
+def _read(data: bytes, name: str) -> Table:
+    """The file's cells, read within the roster limits with no transaction open, so a
+    long file keeps no one else waiting."""
+    with idle(db.session):
+        return read_table(data, name, Limits.from_config(current_app.config), is_header)
 
 
 def _preview(outcome: service.Outcome, name: str, form: ImportForm, status: int | None = None):
@@ -129,11 +134,17 @@ def run_import():
         flash(_("There is no previewed file to import. Please upload it again."), "error")
         return redirect(url_for("roster.index"))
     try:
-        outcome = _run(data, entry["name"])
+        table = _read(data, entry["name"])
+        with reading(db.session):  # checked again without the write lock: refused cheaply
+            checked = service.run(current_user, table, app_today(), write=False)
+            if not checked.ready:  # something changed since the preview
+                return _preview(checked, entry["name"], form, 422)
+            passwords = service.passwords_for(checked)
+        outcome = service.run(current_user, table, app_today(), passwords=passwords)
     except FileRefused as refused:  # the settings changed since the preview
         flash(refused.message, "error")
         return redirect(url_for("roster.index"))
-    if not outcome.ready:  # something changed since the preview
+    if not outcome.ready:  # something changed in the last moment
         db.session.rollback()
         return _preview(outcome, entry["name"], form, 422)
     service.record_import(current_user, outcome, entry["name"], entry["sha256"])

@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from fieldlog.extensions import db
 from fieldlog.models import Photo
 from tests.api.conftest import BASE, assert_json_error
-from tests.fixtures.images import fetch, jpeg_with_gps, opened, picture, truncated_jpeg
+from tests.fixtures.images import (
+    bomb_png,
+    fetch,
+    jpeg_with_gps,
+    opened,
+    picture,
+    truncated_jpeg,
+)
 
 
 def upload(api, log_id: int, data: bytes, client_id: str | None = None, name="IMG_0001.jpg"):
@@ -206,3 +213,74 @@ def test_anonymous_upload_is_401(client, world, make_log):
     )
     assert response.status_code in (400, 401)  # no CSRF token either
     assert response.mimetype == "application/json"
+
+
+# Bounded decoding ---------------------------------------------------------------------------
+
+
+def test_a_photo_is_decoded_with_no_transaction_open(app, member, log, watch_slow):
+    from fieldlog.photos import imaging
+
+    watch = watch_slow(imaging, "prepare")
+    assert upload(member, log["id"], picture((900, 600))).status_code == 201
+    watch.assert_idle("prepare")
+
+
+def test_a_picture_over_the_pixel_cap_is_refused_from_its_header(app, member, log):
+    body = assert_json_error(upload(member, log["id"], bomb_png(7999, 7999), name="a.png"), 422)
+    assert body["fields"]["file"] == ["照片像素太多。"]
+    assert photo_rows(app) == 0 and photo_files(app) == []
+    app.config["PHOTO_MAX_PIXELS"] = 100 * 100
+    assert_json_error(upload(member, log["id"], picture((101, 100), fmt="PNG")), 422)
+    assert upload(member, log["id"], picture((100, 100), fmt="PNG")).status_code == 201
+
+
+def test_when_every_decoding_turn_is_taken_the_upload_is_busy_503(app, member, log):
+    from fieldlog.photos import service
+
+    app.config.update(PHOTO_DECODES=1, PHOTO_DECODE_WAIT=0.01)
+    with app.app_context():
+        slots = service._decode_slots()
+    slots.acquire()  # another upload is being decoded
+    try:
+        body = assert_json_error(upload(member, log["id"], picture((50, 50))), 503)
+        assert body["fields"]["file"] == ["服务器正忙于处理其他照片，请稍后再发送。"]
+    finally:
+        slots.release()
+    assert photo_rows(app) == 0
+    assert upload(member, log["id"], picture((50, 50))).status_code == 201
+
+
+def test_at_most_photo_decodes_run_at_once(app, monkeypatch):
+    import threading
+    import time
+
+    from fieldlog.photos import imaging, service
+
+    app.config["PHOTO_DECODES"] = 2
+    running, most = [0], [0]
+    lock = threading.Lock()
+    prepare = imaging.prepare
+
+    def slow(raw, max_pixels):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return prepare(raw, max_pixels)
+
+    monkeypatch.setattr(imaging, "prepare", slow)
+    data = picture((40, 40))
+
+    def one() -> None:
+        with app.app_context():
+            service.prepare(service.Upload("a.jpg", data))
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 2

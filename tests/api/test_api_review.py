@@ -83,3 +83,85 @@ def test_access(api_as, world, round_id):
     assert_json_error(_put(other_chair, f"/reviews/{round_id}/report", {"body": "x"}), 404)
     path = f"/reviews/{round_id}/members/{world['member'].id}/ratings"
     assert_json_error(_put(member, path, {"ratings": []}), 403)
+
+
+# Ratings bounded by the raters there can be ------------------------------------------------
+
+
+def _raters(group: str, n: int, start: int = 0) -> list[dict]:
+    return [{"group": group, "grade": "qualified", "rater": f"{group}{i}"} for i in range(start, n)]
+
+
+def _stored_ratings(app, account_id: int) -> int:
+    with app.app_context():
+        entry = db.session.scalars(select(ReviewEntry).filter_by(account_id=account_id)).one()
+        return len(entry.ratings)
+
+
+def test_per_rater_lines_are_capped_at_the_possible_raters(app, api_as, world, round_id):
+    app.config["REVIEW_MAX_REPRESENTATIVES"] = 5
+    chair = api_as("chair")
+    member_id = world["member"].id
+    path = f"/reviews/{round_id}/members/{member_id}/ratings"
+    # The round has three members: two others can rate her.
+    body = {"mode": "per_rater", "ratings": _raters("member", 3)}
+    error = assert_json_error(_put(chair, path, body), 422)
+    assert error["error"] == "最多只能有 2 名执委为她评议（本次评议中的其他执委）。"
+    body = {"mode": "per_rater", "ratings": _raters("representative", 6)}
+    error = assert_json_error(_put(chair, path, body), 422)
+    assert error["error"] == "最多只能有 5 名妇女代表为她评议。"
+    assert _stored_ratings(app, member_id) == 0
+    lines = _raters("member", 2) + _raters("representative", 5)
+    rated = _put(chair, path, {"mode": "per_rater", "ratings": lines})
+    assert rated.status_code == 200 and len(rated.get_json()["ratings"]) == 7
+
+
+def test_a_huge_rating_body_is_refused_before_any_line_is_looked_at(app, api_as, world, round_id):
+    import time
+
+    chair = api_as("chair")
+    path = f"/reviews/{round_id}/members/{world['member'].id}/ratings"
+    body = {"mode": "per_rater", "ratings": _raters("representative", 100_000)}
+    started = time.perf_counter()
+    error = assert_json_error(_put(chair, path, body), 422)
+    assert time.perf_counter() - started < 10
+    assert error["error"] == "最多只能有 202 人为她评议。"
+    counts = [{"group": "member", "grade": "qualified", "votes": 1}] * 9
+    error = assert_json_error(_put(chair, path, {"mode": "counts", "ratings": counts}), 422)
+    assert error["error"] == "按票数录入时最多 8 行：每个类别、每个等次各一行。"
+    assert _stored_ratings(app, world["member"].id) == 0
+
+
+def test_a_save_after_many_stored_ratings_stays_fast(app, api_as, world, round_id):
+    """Lines stored before the caps (100,000 once): replacing them must not cost time
+    quadratic in their number."""
+    import time
+
+    from sqlalchemy import insert
+
+    from fieldlog.models import ReviewRating
+
+    with app.app_context():
+        entry = db.session.scalars(
+            select(ReviewEntry).filter_by(account_id=world["member"].id)
+        ).one()
+        rows = [
+            {
+                "entry_id": entry.id,
+                "rater_group": "representative",
+                "grade": "qualified",
+                "votes": 1,
+                "rater": f"r{i}",
+            }
+            for i in range(30_000)
+        ]
+        db.session.execute(insert(ReviewRating), rows)
+        db.session.commit()
+    chair = api_as("chair")
+    path = f"/reviews/{round_id}/members/{world['member'].id}/ratings"
+    started = time.perf_counter()
+    rated = _put(chair, path, {"mode": "per_rater", "ratings": _raters("representative", 50)})
+    seconds = time.perf_counter() - started
+    assert rated.status_code == 200 and len(rated.get_json()["ratings"]) == 50
+    assert seconds < 8, seconds  # clearing the collection took over 20 s here
+    assert _stored_ratings(app, world["member"].id) == 50

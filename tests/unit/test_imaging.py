@@ -92,3 +92,56 @@ def test_truncated_stays_refused_after_a_pdf_library_import():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
     with pytest.raises(imaging.ImageProblem):
         imaging.prepare(truncated_jpeg())
+
+
+# Memory bounds: sizes from the header, JPEGs decoded at a reduced scale -------------------
+
+
+def _decoded_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """The size of each picture as decoded, before it is scaled down."""
+    sizes: list[tuple[int, int]] = []
+    load = imaging.Image.Image.load
+
+    def noted(image):
+        result = load(image)
+        sizes.append(image.size)
+        return result
+
+    monkeypatch.setattr(imaging.Image.Image, "load", noted)
+    return sizes
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
+    data = picture((6400, 4800), quality=70)  # 30.7 megapixels: over the cap at full size
+    assert 6400 * 4800 > imaging.MAX_PIXELS
+    sizes = _decoded_sizes(monkeypatch)
+    result = imaging.prepare(data)
+    assert (result.width, result.height) == (1600, 1200)
+    assert sizes and max(w * h for w, h in sizes) == 1600 * 1200  # draft: a quarter a side
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(7999, 7999), (5000, 5000), (24_000_001, 1), (1, 24_000_001)]
+)
+def test_a_png_over_the_pixel_cap_is_refused_before_any_pixel_is_decoded(
+    monkeypatch, width, height
+):
+    def never(*_args):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(imaging, "_decode", never)
+    with pytest.raises(imaging.ImageProblem, match="pixels"):
+        imaging.prepare(bomb_png(width, height))
+
+
+def test_a_png_at_the_cap_is_decoded_then_scaled_before_it_is_converted(monkeypatch):
+    data = picture((3000, 2000), fmt="PNG", mode="RGBA")
+    sizes = _decoded_sizes(monkeypatch)
+    converted = []
+    to_rgb = imaging._to_rgb
+    monkeypatch.setattr(
+        imaging, "_to_rgb", lambda image: converted.append(image.size) or to_rgb(image)
+    )
+    result = imaging.prepare(data, max_pixels=3000 * 2000)
+    assert (result.width, result.height) == (1600, 1067)
+    assert (3000, 2000) in sizes and converted == [(1600, 1067)]

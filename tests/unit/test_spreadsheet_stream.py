@@ -35,12 +35,12 @@ def _reopen(book: StreamingWorkbook):
 
 def test_types_layout_and_safe_text():
     book = StreamingWorkbook()
-    sheet = book.add_sheet("记录", ["日期", "人数", "时长", "备注", "录入", "补录"])
+    sheet = book.add_sheet("记录", ["日期", "人数", "时长", "备注", "录入", "补记"])
     sheet.append([date(2026, 3, 1), 5, Decimal("2.5"), "=2+2", datetime(2026, 3, 2, 9, 5), True])
     sheet.append([date(2026, 4, 1), None, 1.25, "走访\n两户", None, False])
     ws = _reopen(book)["记录"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
-    assert [c.value for c in ws[1]] == ["日期", "人数", "时长", "备注", "录入", "补录"]
+    assert [c.value for c in ws[1]] == ["日期", "人数", "时长", "备注", "录入", "补记"]
     assert ws["A1"].font.b
     row = [c.value for c in ws[2]]
     assert row == [datetime(2026, 3, 1), 5, 2.5, "'=2+2", datetime(2026, 3, 2, 9, 5), True]

@@ -32,7 +32,7 @@ CONTACT_HEADER = [
     "主题",
     "备注",
     "录入时间",
-    "补录",
+    "补记",
 ]
 ALL_HEADER = [
     "执委",
@@ -52,7 +52,7 @@ ALL_HEADER = [
     "服务时长（小时）",
     "备注",
     "录入时间",
-    "补录",
+    "补记",
 ]
 
 
@@ -145,10 +145,10 @@ def test_committee_ledger_cell_by_cell(client, auth, world, logs):
     ]  # fmt: skip
     assert rows[2][:3] == ["王芳", "一次建议", datetime(Y, 5, 3)]
     assert rows[2][6:11] == ["'+86 建议", None, "'-修路", "已答复", "'@已办理"]
-    assert rows[2][15] == "'\tTab" and rows[2][17] == "补录"
+    assert rows[2][15] == "'\tTab" and rows[2][17] == "补记"
     assert rows[3][:2] == ["李娜", "一次公益"] and rows[3][4] == "'\r回车"
     assert rows[3][5] == 12 and rows[3][13:15] == ["义务清扫", 2.5]
-    assert isinstance(rows[3][16], datetime) and rows[3][17] == "补录"
+    assert isinstance(rows[3][16], datetime) and rows[3][17] == "补记"
     assert sheet["C2"].is_date and sheet["C2"].number_format == "yyyy-mm-dd"
     assert sheet["F2"].data_type == "n" and sheet["G2"].data_type == "s"
     assert sheet.column_dimensions["P"].width >= display_width('说"好",然后') + 2

@@ -238,3 +238,13 @@ def test_staged_files_are_removed_unless_kept(app):
             kept = storage.path_of(files.write(b"x"))
             files.keep()
         assert kept.exists()
+
+
+def test_the_form_decodes_its_photos_with_no_transaction_open(app, client, member, watch_slow):
+    from fieldlog.photos import imaging
+
+    watch = watch_slow(imaging, "prepare")
+    response = new_contact(client, files_of(picture((900, 600)), picture((300, 300))))
+    assert response.status_code == 302
+    watch.assert_idle("prepare")
+    assert len(watch.calls) == 2 and counts(app)[:2] == (1, 2)

@@ -293,6 +293,21 @@ def test_one_line_per_rater(app, client, auth, world):
     assert len(_entry(app, member_id).ratings) == 3
 
 
+def test_the_form_refuses_more_member_raters_than_other_members(app, client, auth, world):
+    auth.login("chair")
+    _open(client, world)
+    round_id, member_id = _round(app).id, world["member"].id
+    raters = {}
+    for i, name in enumerate(["李娜", "张敏", "王芳"]):
+        raters |= {f"r{i}_rater": name, f"r{i}_group": "member", f"r{i}_grade": "qualified"}
+    refused = _rate(client, round_id, member_id, mode="per_rater", **raters)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "最多只能有 2 名执委为她评议（本次评议中的其他执委）。" in html
+    assert 'value="王芳"' in html  # what she typed is kept
+    assert _entry(app, member_id).ratings == []
+
+
 def test_chair_overrides_with_a_reason(app, client, auth, world):
     auth.login("chair")
     _open(client, world)
