@@ -15,7 +15,7 @@ from wtforms.validators import Length, Optional
 
 from fieldlog import labels
 from fieldlog.admin.service import AccountInput, OrgInput
-from fieldlog.admin.terms import LeaveInput, MembershipInput
+from fieldlog.admin.terms import LeaveInput, MembershipInput, MoveInput
 from fieldlog.vocab import Role
 
 
@@ -146,6 +146,23 @@ class LeaveForm(FlaskForm):
             left_on=self.left_on.data,
             leave_kind=self.leave_kind.data,
             reason=_text(self.reason.data),
+        )
+
+
+class MoveForm(FlaskForm):
+    """Moving a member to another committee (调动): where, from which day, and why."""
+
+    organisation_id = SelectField(
+        _l("Moves to"), coerce=optional_int, validators=[Optional()], validate_choice=False
+    )
+    moved_on = DateField(_l("Her first day there"), validators=[Optional()])
+    reason = StringField(_l("Reason"), validators=[_max(200)])
+
+    def to_input(self) -> MoveInput:
+        return MoveInput(
+            organisation_id=self.organisation_id.data,
+            moved_on=self.moved_on.data,
+            reason=_text(self.reason.data) or None,
         )
 
 
