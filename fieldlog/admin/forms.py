@@ -153,10 +153,10 @@ class MoveForm(FlaskForm):
     """Moving a member to another committee (调动): where, from which day, and why."""
 
     organisation_id = SelectField(
-        _l("Moves to"), coerce=optional_int, validators=[Optional()], validate_choice=False
+        _l("The committee she moves to"), coerce=optional_int, validate_choice=False
     )
     moved_on = DateField(_l("Her first day there"), validators=[Optional()])
-    reason = StringField(_l("Reason"), validators=[_max(200)])
+    reason = StringField(_l("Reason (optional)"), validators=[_max(200)])
 
     def to_input(self) -> MoveInput:
         return MoveInput(
