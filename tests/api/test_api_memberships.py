@@ -10,6 +10,7 @@ import pytest
 
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Membership
+from fieldlog.vocab import LeaveKind
 from tests.api.conftest import assert_json_error
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -312,6 +313,15 @@ def test_ending_errors(api_as, world, change, status, fields):
     path = f"/memberships/{term_of(world, 'member')}/end"
     answer = assert_json_error(api_as("chair").post(path, _leave(**change)), status)
     assert set(answer["fields"]) == fields
+
+
+@pytest.mark.parametrize("how", [k.value for k in LeaveKind])
+def test_every_leave_kind_is_stored(app, api_as, world, how):
+    path = f"/memberships/{term_of(world, 'member')}/end"
+    response = api_as("chair").post(path, _leave(how_left=how))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Membership, term_of(world, "member")).leave_kind == how
 
 
 @pytest.mark.parametrize("how", ["term_ended", "transferred"])
