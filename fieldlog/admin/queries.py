@@ -51,6 +51,17 @@ def subtree(actor: Account) -> list[TreeRow]:
     return rows
 
 
+def overseen(actor: Account) -> list[Organisation]:
+    """Her admin subtree (depth first, as ``subtree``), then the other committees she
+    chairs, by name; nothing for a member who is neither."""
+    orgs = [row.org for row in subtree(actor)]
+    chaired = access.chaired_org_ids(actor) - {org.id for org in orgs}
+    if chaired:
+        query = select(Organisation).where(Organisation.id.in_(chaired))
+        orgs += db.session.scalars(query.order_by(Organisation.name, Organisation.id))
+    return orgs
+
+
 def member_counts(actor: Account, today: date) -> dict[int, int]:
     """Current committee members per organisation of the actor's subtree, one grouped query."""
     org_ids = access.managed_orgs(actor).with_only_columns(Organisation.id)
@@ -122,6 +133,16 @@ def replaceable_ids(org_id: int, today: date) -> set[int]:
     """Ids of the terms of one committee that a new member may replace."""
     query = _replaceable(today).where(Membership.organisation_id == org_id)
     return set(db.session.scalars(query.with_only_columns(Membership.id)))
+
+
+def replaced_accounts(terms: list[Membership]) -> dict[int, int]:
+    """For the terms that replaced another (替补): the replaced member's account id, by the
+    replaced term's id, in one query."""
+    ids = {t.replaces_id for t in terms if t.replaces_id is not None}
+    if not ids:
+        return {}
+    query = select(Membership.id, Membership.account_id).where(Membership.id.in_(ids))
+    return dict(db.session.execute(query).all())
 
 
 def search_accounts(actor: Account, text: str) -> list[Account]:

@@ -1,18 +1,23 @@
-"""Reading API input: the JSON body, log fields through ``LogForm``, list parameters.
+"""Reading API input: the JSON body, log fields through ``LogForm``, list parameters, and
+other bodies through the pages' forms (``JsonBody``).
 
-Only syntax is checked here (types, lengths, ISO dates); the rules stay in ``logs.service``.
+Only syntax is checked here (types, lengths, ISO dates, ids in range); the rules stay in
+the services (``logs.service``, ``admin.service``, ``admin.terms``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -27,8 +32,11 @@ from fieldlog.models import DutyType, Log
 
 EDITABLE = ("happened_on", *LOG_FIELDS)
 MAX_PER_PAGE = 100
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one would fail in the database
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Errors = dict[str, list[str]]
+F = TypeVar("F", bound=FlaskForm)
 
 
 def json_body() -> dict[str, Any]:
@@ -166,8 +174,112 @@ def list_args(args: Mapping[str, str], default_per_page: int) -> ListArgs:
         duty=_known_duty(args.get("duty"), errors),
         first=first,
         last=last,
-        member_id=_whole(args, "member", 1, 2**31, errors),
+        member_id=_whole(args, "member", 1, MAX_ID, errors),
     )
     if errors:
         raise InvalidRequest(errors)
     return result
+
+
+def org_arg(raw: str | None, chaired: Collection[int], errors: Errors) -> int | None:
+    """``org`` from the query, or the one committee she chairs (``chaired``) when left out."""
+    if raw is None or raw == "":
+        if len(chaired) == 1:
+            return next(iter(chaired))
+        errors["org"] = [_("Choose an organisation (org=<id>).")]
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not 1 <= int(raw) <= MAX_ID:
+        errors["org"] = [_("Send the organisation's id as a whole number.")]
+        return None
+    return int(raw)
+
+
+def is_iso_day(text: str) -> bool:
+    """Exactly ``YYYY-MM-DD``, a real day (``date.fromisoformat`` alone also takes
+    ``20260901`` and week dates)."""
+    if not ISO_DAY.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class JsonBody:
+    """A JSON object body read into the pages' forms, so the API checks what they check.
+
+    Malformed values (an object where text is due, a date not as ``YYYY-MM-DD``, an id that
+    is not a whole number in range) collect in ``errors`` and answer 400 together; what the
+    form then refuses (lengths ...) answers 422 (``valid``), under the API's field names.
+    """
+
+    def __init__(self, body: Mapping[str, Any]) -> None:
+        self.body = body
+        self.errors: Errors = {}
+
+    @classmethod
+    def read(cls) -> JsonBody:
+        """The request's body; 400 when it is not a JSON object."""
+        return cls(json_body())
+
+    def id(self, name: str) -> int | None:
+        """An id: a JSON integer from 1 to ``MAX_ID``; None when absent or null."""
+        value = self.body.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+            self.errors[name] = [_("Send the id as a whole number.")]
+            return None
+        return value
+
+    def _text(self, name: str, dates: Collection[str]) -> str | None:
+        value = self.body.get(name)
+        if value is None:
+            return None
+        text = form_text(value)
+        if text is None:
+            self.errors[name] = [_("Send text or a number.")]
+        elif name in dates and not is_iso_day(text):
+            self.errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+            text = None
+        return text
+
+    def form(
+        self,
+        form_class: type[F],
+        fields: Collection[str],
+        *,
+        dates: Collection[str] = (),
+        ids: Collection[str] = (),
+        names: Mapping[str, str] | None = None,
+    ) -> F:
+        """``form_class`` filled with ``fields`` of the body (``names`` maps an API name to
+        the form's where they differ); 400 if anything read so far is malformed. Not yet
+        validated: check access first, then call ``valid``."""
+        data: MultiDict[str, str] = MultiDict()
+        for name in fields:
+            value = self.id(name) if name in ids else self._text(name, dates)
+            if value is not None:
+                data[(names or {}).get(name, name)] = str(value)
+        if self.errors:
+            raise InvalidRequest(self.errors)
+        return form_class(formdata=data, meta={"csrf": False})  # the header was checked
+
+
+def valid(form: FlaskForm, names: Mapping[str, str] | None = None) -> None:
+    """Validate a form filled by ``JsonBody.form``: 422 with its errors under the API's names."""
+    if not form.validate():
+        back = {f: a for a, f in (names or {}).items()}
+        raise FieldErrors({back.get(k, k): [str(m) for m in v] for k, v in form.errors.items()})
+
+
+@contextmanager
+def api_names(names: Mapping[str, str]) -> Iterator[None]:
+    """A service's field errors under the API's names (``join_kind`` → ``how_joined``)."""
+    try:
+        yield
+    except FieldErrors as error:
+        renamed = FieldErrors({names.get(k, k): v for k, v in error.fields.items()})
+        renamed.status = error.status
+        raise renamed from None

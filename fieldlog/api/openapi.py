@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from fieldlog.api import bp
+from fieldlog.api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
 from fieldlog.api.openapi_schemas import (
     BOOL,
     DATE,
@@ -19,49 +20,15 @@ from fieldlog.api.openapi_schemas import (
     SECURITY_SCHEMES,
     STR,
     UUID,
+    WRITE,
     Schema,
     error_responses,
+    json_content,
     obj,
+    ok,
+    op,
     ref,
 )
-
-READ = [{"session": []}]
-WRITE = [{"session": [], "csrf": []}]
-
-
-def _json(schema: Schema) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
-
-
-def ok(description: str, schema: Schema | None = None) -> dict[str, Any]:
-    """A success response, with a JSON body when ``schema`` is given."""
-    return {"description": description, **({"content": _json(schema)} if schema else {})}
-
-
-def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
-    return {c: {"$ref": f"#/components/responses/E{c}"} for c in codes}
-
-
-def op(
-    summary: str,
-    responses: dict[str, Any],
-    errors: tuple[str, ...] = ("401",),
-    body: dict[str, Any] | None = None,
-    params: tuple[str, ...] = (),
-    security: list[dict[str, list[str]]] | None = None,
-) -> dict[str, Any]:
-    """One operation: summary, responses, the shared errors, request body and parameters."""
-    write = body is not None or security is WRITE
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "security": security if security is not None else (WRITE if write else READ),
-        "responses": {**responses, **_errors(errors)},
-    }
-    if body is not None:
-        operation["requestBody"] = {"required": True, "content": body}
-    if params:
-        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
-    return operation
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -79,7 +46,7 @@ def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
 
 
 PARAMETERS = {
-    **{n: _path_param(n) for n in ("log_id", "photo_id", "round_id", "account_id")},
+    **{n: _path_param(n) for n in ("log_id", "photo_id", "round_id", "account_id", "term_id")},
     "page": _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
     "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items."),
     "duty": _query("duty", STR, "Only this duty (a code from /duty-types)."),
@@ -200,7 +167,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Log in; answers who she is with the CSRF token for later writes.",
             {"200": ok("Logged in.", ref("Account"))},
             ("400", "401", "422", "429"),
-            _json(LOGIN),
+            json_content(LOGIN),
             security=[],
         )
     },
@@ -218,7 +185,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "first: every other route answers 403 until then.",
             {"200": ok("Changed; this session stays logged in.", ref("Account"))},
             ("400", "401", "422"),
-            _json(PASSWORD),
+            json_content(PASSWORD),
         )
     },
     "/me": {
@@ -243,7 +210,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Create a log; the same client_id again answers 200 with the stored log.",
             {"201": ok("Created.", ref("Log")), "200": ok("Already stored.", ref("Log"))},
             ("400", "401", "403", "409", "422"),
-            _json(ref("NewLog")),
+            json_content(ref("NewLog")),
         ),
     },
     "/logs/{log_id}": {
@@ -257,7 +224,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Change her log; a stale version answers 409.",
             {"200": ok("Changed.", ref("Log"))},
             ("400", "401", "403", "404", "409", "422"),
-            _json(ref("LogChange")),
+            json_content(ref("LogChange")),
             ("log_id",),
         ),
         "delete": op(
@@ -292,7 +259,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "conflict, exactly once whatever is replayed.",
             {"200": ok("One result per entry, in order.", SYNC_ANSWER)},
             ("400", "401", "413"),
-            _json(SYNC_BODY),
+            json_content(SYNC_BODY),
         )
     },
     "/tracker/me": {
@@ -329,7 +296,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Save (or submit) her report.",
             {"200": ok("Saved.", MY_REVIEW)},
             ("400", "401", "404", "409", "422"),
-            _json(REPORT),
+            json_content(REPORT),
             ("round_id",),
         )
     },
@@ -338,7 +305,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Replace a member's ratings (chair); the result follows the round's rule.",
             {"200": ok("Rated.", ENTRY)},
             ("400", "401", "403", "404", "409", "422"),
-            _json(RATINGS),
+            json_content(RATINGS),
             ("round_id", "account_id"),
         )
     },
@@ -366,9 +333,9 @@ def document() -> dict[str, Any]:
             '{"error": message, "fields": {field: [messages]}}.',
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": {**PATHS, **ADMIN_PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **ADMIN_SCHEMAS},
             "securitySchemes": SECURITY_SCHEMES,
             "parameters": PARAMETERS,
             "responses": {f"E{code}": r for code, r in error_responses().items()},
@@ -377,5 +344,5 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json() -> Response:
+def openapijson_content() -> Response:
     return jsonify(document())

@@ -1,4 +1,5 @@
-"""The OpenAPI components of /api/v1: schemas, security schemes and error responses."""
+"""The OpenAPI components of /api/v1 (schemas, security schemes, error responses) and the
+helpers that describe an operation."""
 
 from __future__ import annotations
 
@@ -31,6 +32,46 @@ def obj(properties: dict[str, Schema], required: tuple[str, ...] = (), **extra: 
     if required:
         schema["required"] = list(required)
     return schema
+
+
+READ = [{"session": []}]
+WRITE = [{"session": [], "csrf": []}]
+
+
+def json_content(schema: Schema) -> dict[str, Any]:
+    """A JSON request or response body of ``schema``."""
+    return {"application/json": {"schema": schema}}
+
+
+def ok(description: str, schema: Schema | None = None) -> dict[str, Any]:
+    """A success response, with a JSON body when ``schema`` is given."""
+    return {"description": description, **({"content": json_content(schema)} if schema else {})}
+
+
+def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
+    return {c: {"$ref": f"#/components/responses/E{c}"} for c in codes}
+
+
+def op(
+    summary: str,
+    responses: dict[str, Any],
+    errors: tuple[str, ...] = ("401",),
+    body: dict[str, Any] | None = None,
+    params: tuple[str, ...] = (),
+    security: list[dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:
+    """One operation: summary, responses, the shared errors, request body and parameters."""
+    write = body is not None or security is WRITE
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "security": security if security is not None else (WRITE if write else READ),
+        "responses": {**responses, **_errors(errors)},
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": body}
+    if params:
+        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    return operation
 
 
 STR: Schema = {"type": "string"}

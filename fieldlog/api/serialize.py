@@ -11,7 +11,7 @@ from flask import url_for
 
 from fieldlog import access
 from fieldlog.catalogue import LOG_FIELDS
-from fieldlog.models import Account, DutyType, Log, Photo
+from fieldlog.models import Account, DutyType, Log, Membership, Organisation, Photo
 from fieldlog.timeutil import to_local
 
 
@@ -45,6 +45,43 @@ def account_json(account: Account) -> dict[str, Any]:
             }
             for t in account.memberships
         ],
+    }
+
+
+def organisation_json(org: Organisation) -> dict[str, Any]:
+    """An organisation and the one above it (None at the top)."""
+    return {"id": org.id, "name": org.name, "kind": org.kind, "parent_id": org.parent_id}
+
+
+def new_account_json(account: Account, password: str, tz_name: str) -> dict[str, Any]:
+    """A new account with its one-time password: shown in this answer only, never again."""
+    return {
+        "id": account.id,
+        "username": account.username,
+        "display_name": account.display_name,
+        "organisation_id": account.organisation_id,
+        "phone": account.phone,
+        "active": account.active,
+        "must_change_password": account.must_change_password,
+        "one_time_password": password,
+        "one_time_password_expires_at": instant(account.one_time_expires_at, tz_name),
+    }
+
+
+def term_json(term: Membership, replaces_account_id: int | None = None) -> dict[str, Any]:
+    """A committee term; ``replaces_account_id`` is the member she replaced (替补), looked up
+    by the caller (``replaced_accounts``)."""
+    return {
+        "id": term.id,
+        "account_id": term.account_id,
+        "display_name": term.account.display_name,
+        "organisation_id": term.organisation_id,
+        "joined_on": term.joined_on.isoformat(),
+        "how_joined": term.join_kind,
+        "replaces_account_id": replaces_account_id,
+        "left_on": term.left_on.isoformat() if term.left_on else None,
+        "how_left": term.leave_kind,
+        "reason": term.leave_reason,
     }
 
 

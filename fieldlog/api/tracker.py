@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldlog import access
-from fieldlog.api import bp
+from fieldlog.api import bp, inputs
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.views import api_login_required
 from fieldlog.errors import NotAllowed
@@ -71,20 +71,6 @@ def tracker_me() -> Response:
     )
 
 
-def _org_id(raw: str | None, errors: dict[str, list[str]]) -> int | None:
-    """``org`` from the query, or the one committee she chairs when it is left out."""
-    if raw is None or raw == "":
-        chaired = access.chaired_org_ids(current_user)
-        if len(chaired) == 1:
-            return next(iter(chaired))
-        errors["org"] = [_("Choose an organisation (org=<id>).")]
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
-        errors["org"] = [_("Send the organisation's id as a whole number.")]
-        return None
-    return int(raw)
-
-
 def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Period:
     """``period`` from the query (a quarter such as 2026Q3), the current one when absent."""
     current = period_of(today, Cadence.QUARTER)
@@ -105,7 +91,7 @@ def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Peri
 
 def _readable_org(args: Mapping[str, str], today: date) -> tuple[Organisation, Period]:
     errors: dict[str, list[str]] = {}
-    org_id = _org_id(args.get("org"), errors)
+    org_id = inputs.org_arg(args.get("org"), access.chaired_org_ids(current_user), errors)
     quarter = _quarter(args.get("period"), today, errors)
     if errors or org_id is None:
         raise InvalidRequest(errors)

@@ -106,7 +106,7 @@ class Membership(db.Model):
     join_kind: Mapped[str] = mapped_column(String(16), default="elected")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
     left_on: Mapped[date | None] = mapped_column(Date)
-    leave_kind: Mapped[str | None] = mapped_column(String(16))
+    leave_kind: Mapped[str | None] = mapped_column(String(20))  # advised_to_resign: 17
     leave_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 

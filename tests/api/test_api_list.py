@@ -79,6 +79,7 @@ def test_pages(api, logs):
         ({"per_page": "101"}, {"per_page"}),
         ({"per_page": "-5"}, {"per_page"}),
         ({"member": "abc"}, {"member"}),
+        ({"member": "2147483648"}, {"member"}),  # beyond a database integer
         ({"from": "x", "per_page": "1000"}, {"from", "per_page"}),
     ],
 )

@@ -187,6 +187,9 @@ def test_chair_of_one_village_cannot_read_a_sibling(api, data):
         ({"period": "2026Q4"}, {"period"}),  # not started yet
         ({"org": "abc"}, {"org"}),
         ({"org": "-1"}, {"org"}),
+        ({"org": "0"}, {"org"}),
+        ({"org": "2147483648"}, {"org"}),  # beyond a database integer
+        ({"org": "9999999999"}, {"org"}),
         ({"org": "abc", "period": "x"}, {"org", "period"}),
     ],
 )

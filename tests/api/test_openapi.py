@@ -100,3 +100,37 @@ def test_real_answers_match_their_schemas(spec, api, world):
         conforms(spec, "Duty", duty)
     for obligation in api.get("/tracker/me").get_json()["current"]:
         conforms(spec, "Obligation", obligation)
+
+
+def _answer(response, status: int = 200):
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def test_admin_answers_match_their_schemas(spec, api_as, world, frozen):
+    admin = api_as("admin")
+    for org in _answer(admin.get("/organisations")):
+        conforms(spec, "Organisation", org)
+    org = {"name": "丙村", "kind": "village", "parent_id": world["township_a"].id}
+    village = _answer(admin.post("/organisations", org), 201)
+    conforms(spec, "Organisation", village)
+    body = {"username": "sunmei", "display_name": "孙梅", "organisation_id": village["id"]}
+    account = _answer(admin.post("/accounts", body), 201)
+    conforms(spec, "NewAccountAnswer", account)
+    join = {
+        "account_id": account["id"],
+        "organisation_id": village["id"],
+        "joined_on": "2026-09-01",
+    }
+    term = _answer(admin.post("/memberships", join), 201)
+    conforms(spec, "Membership", term)
+    move = {"organisation_id": world["village_a"].id, "moved_on": "2026-09-10"}
+    moved = _answer(admin.post(f"/memberships/{term['id']}/move", move))
+    conforms(spec, "MoveAnswer", moved)
+    leave = {"left_on": "2026-09-15", "how_left": "resigned", "reason": "外出打工"}
+    conforms(
+        spec, "Membership", _answer(admin.post(f"/memberships/{moved['started']['id']}/end", leave))
+    )
+    for listed in _answer(admin.get("/memberships", org=world["village_a"].id)):
+        conforms(spec, "Membership", listed)
+    conforms(spec, "Error", _answer(admin.post("/memberships", {**join, "joined_on": "9/1"}), 400))

@@ -2,7 +2,8 @@
 
 memberships.leave_kind: self_exit -> resigned, advised -> advised_to_resign,
 term_end -> term_ended; "transferred" (调动) is new, as is the join kind "transferred"
-(调入). No column changes.
+(调入). memberships.leave_kind widens from 16 to 20 characters first: "advised_to_resign"
+has 17, which PostgreSQL refuses in a VARCHAR(16) (even in an UPDATE of no rows).
 
 Revision ID: b7d2e4f1a8c3
 Revises: a3c1f0d2e9b4
@@ -28,7 +29,16 @@ def _rename(mapping):
         op.execute(memberships.update().where(memberships.c.leave_kind == old).values(leave_kind=new))
 
 
+def _leave_kind_length(old, new):
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.alter_column(
+            'leave_kind', existing_type=sa.String(length=old), type_=sa.String(length=new),
+            existing_nullable=True,
+        )
+
+
 def upgrade():
+    _leave_kind_length(16, 20)
     _rename(RENAMED)
 
 
@@ -36,3 +46,4 @@ def downgrade():
     # A move has no older name: it reads as "left by herself" and "added" after a downgrade.
     _rename({'transferred': 'self_exit', **{new: old for old, new in RENAMED.items()}})
     op.execute(memberships.update().where(memberships.c.join_kind == 'transferred').values(join_kind='added'))
+    _leave_kind_length(20, 16)
