@@ -161,15 +161,7 @@ def move_member(actor: Account, term: Membership, data: MoveInput, today: date) 
     Her home organisation follows her when it was the committee she left; her roles on
     that committee end. Returns the new term.
     """
-    target = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
-    if target is None:
-        raise FieldErrors({"organisation_id": _("Choose the committee she moves to.")})
-    require(access.can_move_to(actor, term, target))
-    if term.left_on is not None:
-        raise DomainError(_("This membership has already ended."))
-    errors = _move_errors(term, target, data, today)
-    if errors:
-        raise FieldErrors(errors)
+    target = check_move(actor, term, data, today)
     account = term.account
     leave = LeaveInput(data.moved_on - timedelta(days=1), LeaveKind.TRANSFERRED.value, data.reason)
     _close(actor, term, leave)
@@ -186,6 +178,21 @@ def move_member(actor: Account, term: Membership, data: MoveInput, today: date) 
         account.organisation_id = target.id
     db.session.flush()
     return new_term
+
+
+def check_move(actor: Account, term: Membership, data: MoveInput, today: date) -> Organisation:
+    """Raise what ``move_member`` would refuse, and write nothing (the roster preview);
+    returns the committee she moves to."""
+    target = db.session.get(Organisation, data.organisation_id) if data.organisation_id else None
+    if target is None:
+        raise FieldErrors({"organisation_id": _("Choose the committee she moves to.")})
+    require(access.can_move_to(actor, term, target))
+    if term.left_on is not None:
+        raise DomainError(_("This membership has already ended."))
+    errors = _move_errors(term, target, data, today)
+    if errors:
+        raise FieldErrors(errors)
+    return target
 
 
 def _move_errors(

@@ -150,7 +150,10 @@ def _read_values(row: RosterRow, cells: dict[str, Any], roles, joins) -> None:
     row.role = roles.get(role, MEMBER)
     kind = _word(cells["join_kind"])
     if kind and kind not in joins:
-        row.add("join_kind", _("Write 选举, 增补 or 替补 (elected, added or replacing)."))
+        row.add(
+            "join_kind",
+            _("Write 选举, 增补, 替补 or 调入 (elected, added, replacing or moved here)."),
+        )
     row.join_kind = joins.get(kind, JoinKind.ELECTED.value)
     if row.cells["replaces"] and row.join_kind != JoinKind.REPLACING:
         row.add("replaces", _("Fill this in only when she replaces a member (替补)."))

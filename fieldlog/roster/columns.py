@@ -122,6 +122,12 @@ JOIN_WORDS = {
     JoinKind.ELECTED.value: (labels.JOIN_KIND[JoinKind.ELECTED], "选举", "当选", "选举产生"),
     JoinKind.ADDED.value: (labels.JOIN_KIND[JoinKind.ADDED], "增补", "added"),
     JoinKind.REPLACING.value: (labels.JOIN_KIND[JoinKind.REPLACING], "替补", "replacing"),
+    JoinKind.TRANSFERRED.value: (
+        "调入",
+        labels.JOIN_KIND[JoinKind.TRANSFERRED],
+        "调动",
+        "transferred",
+    ),
 }
 
 

@@ -30,14 +30,14 @@ from fieldlog.admin.service import AccountInput, OneTimePassword
 from fieldlog.admin.terms import MembershipInput
 from fieldlog.errors import DomainError, FieldErrors
 from fieldlog.extensions import db
-from fieldlog.models import Account
+from fieldlog.models import Account, Membership
 from fieldlog.roster import checking
 from fieldlog.roster.checking import Roster, RosterRow
 from fieldlog.roster.columns import MEMBER
 from fieldlog.roster.reading import Table
 from fieldlog.vocab import AuditAction, JoinKind
 
-NEW, JOINS, THERE, REFUSED = "new", "joins", "there", "refused"
+NEW, JOINS, MOVES, THERE, REFUSED = "new", "joins", "moves", "there", "refused"
 # Fields of the services' errors -> roster columns.
 FIELD_COLUMNS = {
     "display_name": "name",
@@ -47,6 +47,7 @@ FIELD_COLUMNS = {
     "joined_on": "joined_on",
     "join_kind": "join_kind",
     "replaces_id": "replaces",
+    "moved_on": "joined_on",
     "committee_role": "role",
     "role": "role",
 }
@@ -79,7 +80,7 @@ class Outcome:
 
     @property
     def changes(self) -> int:
-        return self.count(NEW) + self.count(JOINS)
+        return self.count(NEW) + self.count(JOINS) + self.count(MOVES)
 
     @property
     def ready(self) -> bool:
@@ -165,10 +166,13 @@ def _check(actor, row: RosterRow, known, replaces_id, today: date) -> None:
         if existing is None:
             admin_service.check_new_account(actor, _account_input(row, replaces_id), today)
             row.status = NEW
+        elif _can_join(actor, row, existing) and row.join_kind == JoinKind.TRANSFERRED:
+            terms.check_move(actor, _term_left(existing, row), _move(row), today)
+            row.status = MOVES
         elif _can_join(actor, row, existing):
-            terms.check_membership(actor, existing, _membership(row, replaces_id), today)
+            terms.check_membership(actor, existing, _membership(row, replaces_id), today, row.org)
             if row.role != MEMBER:
-                terms.check_committee_role(actor, existing, row.role, existing.organisation)
+                terms.check_committee_role(actor, existing, row.role, row.org)
             row.status = JOINS
     if row.problems:
         row.status = REFUSED
@@ -221,12 +225,6 @@ def _can_join(actor, row: RosterRow, account: Account) -> bool:
     if not _same_person(actor, row, account):
         row.add("login", _("This login name is already taken by another person."))
         return False
-    if account.organisation_id != row.org.id:
-        row.add(
-            "organisation",
-            _("Her account belongs to %(org)s. Change that first.", org=account.organisation.name),
-        )
-        return False
     if any(
         t.organisation_id == row.org.id and t.joined_on == row.joined_on
         for t in account.memberships
@@ -239,13 +237,40 @@ def _can_join(actor, row: RosterRow, account: Account) -> bool:
 
 
 def _join(actor, row: RosterRow, account: Account, replaces_id, today: date) -> None:
-    """Someone FieldLog knows: already on this committee from that day, or joining again."""
+    """Someone FieldLog knows: already on this committee from that day; moving here from
+    another committee (调入); or joining it, again or besides her other committees."""
     if not _can_join(actor, row, account):
         return
-    terms.add_membership(actor, account, _membership(row, replaces_id), today)
+    if row.join_kind == JoinKind.TRANSFERRED:
+        terms.move_member(actor, _term_left(account, row), _move(row), today)
+        row.status = MOVES
+        return
+    terms.add_membership(actor, account, _membership(row, replaces_id), today, row.org)
     if row.role != MEMBER:
         terms.grant_committee_role(actor, account, row.role, today, row.org)
     row.status = JOINS
+
+
+def _term_left(account: Account, row: RosterRow) -> Membership:
+    """The term a row moving her here (调入) ends: her one running term elsewhere."""
+    running = [
+        t for t in account.memberships if t.left_on is None and t.organisation_id != row.org.id
+    ]
+    if len(running) != 1:
+        raise FieldErrors(
+            {
+                "join_kind": _(
+                    "调入 moves her from her one current committee; she has %(n)s. Move her on "
+                    "her account page instead.",
+                    n=len(running),
+                )
+            }
+        )
+    return running[0]
+
+
+def _move(row: RosterRow) -> terms.MoveInput:
+    return terms.MoveInput(row.org.id, row.joined_on, _("Moved by the roster import"))
 
 
 def _same_person(actor: Account, row: RosterRow, account: Account) -> bool:
@@ -265,7 +290,7 @@ def record_import(actor: Account, outcome: Outcome, file_name: str, digest: str)
         "file": [None, file_name],
         "sha256": [None, digest],
         "accounts": [None, outcome.count(NEW)],
-        "memberships": [None, outcome.count(NEW) + outcome.count(JOINS)],
+        "memberships": [None, outcome.count(NEW) + outcome.count(JOINS) + outcome.count(MOVES)],
         "already_there": [None, outcome.count(THERE)],
     }
     audit.record(actor, AuditAction.CREATE, "roster_import", None, changes)
