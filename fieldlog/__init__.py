@@ -32,7 +32,9 @@ def create_app(
     from fieldlog import web
 
     web.register_extensions(app)
+    web.register_converters(app)
     web.register_blueprints(app)
+    web.register_input_guard(app)
     web.register_errors(app)
     web.register_template_helpers(app)
     web.register_cli(app)

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from fieldlog import access
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
+from fieldlog.forms import Form
 from fieldlog.models import Organisation
 from fieldlog.timeutil import local_today
 
@@ -103,5 +104,5 @@ admin_required = _gate(access.is_admin)
 """Only for accounts that administer an organisation subtree."""
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(Form):
     """A form with no fields: a button that changes state (delete, logout) still needs CSRF."""

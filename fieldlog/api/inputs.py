@@ -1,11 +1,15 @@
 """Reading API input: the JSON body, log fields through ``LogForm``, list parameters.
 
-Only syntax is checked here (types, lengths, ISO dates); the rules stay in ``logs.service``.
+Only syntax is checked here (types, lengths, ISO dates, whole numbers, the text rule of
+``textcheck``); the rules stay in ``logs.service``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from fieldlog import forms, textcheck
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.errors import DomainError, FieldErrors
@@ -27,16 +32,104 @@ from fieldlog.models import DutyType, Log
 
 EDITABLE = ("happened_on", *LOG_FIELDS)
 MAX_PER_PAGE = 100
+MAX_DEPTH = 16
+# Numbers a phone's queue sends as the text of its form fields ("3", "2.5"): only digits.
+NUMBER_TEXT = {
+    "women_count": re.compile(r"[0-9]{1,9}"),
+    "volunteer_hours": re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?"),
+}
 
 Errors = dict[str, list[str]]
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object; 400 when the body is not one."""
-    body = request.get_json(silent=True)
+class _NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float in the body."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _NotFinite(name)
+
+
+def _bad_request(message: str) -> DomainError:
+    return DomainError(message, status=400)
+
+
+def json_body(itemised: Iterable[str] = ()) -> dict[str, Any]:
+    """The request's JSON object.
+
+    415 when it is not sent as JSON; 400 when it is not one JSON object, holds NaN or
+    Infinity, or nests deeper than ``MAX_DEPTH``; 422 naming each member whose text breaks
+    the text rule, except the lists named in ``itemised`` (sync entries), whose items the
+    caller answers one by one with ``text_errors``.
+    """
+    if not request.is_json:
+        raise DomainError(_("Send the request body as JSON."), status=415)
+    try:
+        body = json.loads(request.get_data(), parse_float=_finite, parse_constant=_constant)
+    except _NotFinite:
+        raise _bad_request(_("Numbers must be finite: NaN and Infinity are not numbers.")) from None
+    except (ValueError, RecursionError):  # also bad UTF-8, and nesting deeper than Python's stack
+        raise _bad_request(_("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise DomainError(_("Send the request body as a JSON object."), status=400)
+        raise _bad_request(_("Send the request body as a JSON object."))
+    if _too_deep(body):
+        raise _bad_request(_("The request body is nested too deeply."))
+    errors = text_errors({k: v for k, v in body.items() if k not in set(itemised)})
+    if errors:
+        raise FieldErrors(errors)
     return body
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def text_errors(values: Mapping[str, Any]) -> Errors:
+    """An error for each member of a JSON object holding text that breaks the text rule
+    (anywhere inside it); members whose name itself breaks it are unknown and ignored."""
+    return {
+        name: [str(forms.CONTROL_CHARACTERS)]
+        for name, value in values.items()
+        if textcheck.is_clean(name) and any(forms.text_problem(s) for s in _strings(value))
+    }
+
+
+def whole_number(value: Any, name: str, low: int = 0, high: int = textcheck.MAX_ID) -> int:
+    """A JSON integer from ``low`` to ``high``; ``FieldErrors`` naming ``name`` otherwise
+    (``2.9``, ``"5"`` and ``true`` are not whole numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise FieldErrors(
+            {name: _("Send a whole number from %(low)s to %(high)s.", low=low, high=high)}
+        )
+    return value
 
 
 def form_text(value: Any) -> str | None:
@@ -48,26 +141,33 @@ def form_text(value: Any) -> str | None:
     return None
 
 
-def _formdata(values: Mapping[str, Any], errors: Errors) -> MultiDict[str, str]:
-    """Form data from JSON values: null means empty; objects, lists and booleans are refused."""
+def _formdata(values: Mapping[str, Any], names: Iterable[str], errors: Errors) -> MultiDict:
+    """Form data from JSON values: null means empty; objects, lists and booleans are refused,
+    and so is number text with anything but digits."""
     data: MultiDict[str, str] = MultiDict()
-    for name in EDITABLE:
+    for name in names:
         value = values.get(name)
         if value is None:
             continue
         text = form_text(value)
+        pattern = NUMBER_TEXT.get(name)
         if text is None:
             errors.setdefault(name, []).append(_("Send text or a number."))
+        elif pattern and isinstance(value, str) and not pattern.fullmatch(value):
+            errors.setdefault(name, []).append(str(forms.NOT_A_NUMBER))
         else:
             data[name] = text
     return data
 
 
-def log_input(values: Mapping[str, Any], errors: Errors) -> LogInput | None:
-    """Check the log fields' syntax with ``LogForm``; adds problems to ``errors``."""
-    form = LogForm(formdata=_formdata(values, errors))
+def log_input(values: Mapping[str, Any], errors: Errors, duty: DutyType | None) -> LogInput | None:
+    """Check the syntax of the fields ``duty`` asks for with ``LogForm``; adds problems to
+    ``errors``. Fields the duty does not ask for are not read at all (every field when the
+    duty is unknown, so that all problems are named at once)."""
+    names = ("happened_on", *duty.fields) if duty is not None else EDITABLE
+    form = LogForm(formdata=_formdata(values, names, errors)).only(names)
     form.validate()
-    for name in EDITABLE:
+    for name in names:
         field = form[name]
         # A value that did not parse says so once, without the range checks that follow it.
         messages = field.process_errors or field.errors
@@ -108,11 +208,7 @@ def client_id_of(body: Mapping[str, Any], errors: Errors) -> str | None:
 def version_of(body: Mapping[str, Any]) -> int | None:
     """The optional ``version`` a PATCH was based on."""
     version = body.get("version")
-    if version is None:
-        return None
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise FieldErrors({"version": _("Send the version as a whole number.")})
-    return version
+    return None if version is None else whole_number(version, "version")
 
 
 @dataclass(frozen=True)
@@ -139,13 +235,12 @@ def _whole(args: Mapping[str, str], name: str, low: int, high: int, errors: Erro
 
 def _iso_date(args: Mapping[str, str], name: str, errors: Errors) -> date | None:
     raw = args.get(name)
-    if not raw:
+    if raw is None:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    day = textcheck.iso_date(raw)
+    if day is None:
+        errors[name] = [str(forms.DATE_FORMAT)]
+    return day
 
 
 def _known_duty(code: str | None, errors: Errors) -> str | None:
@@ -166,7 +261,7 @@ def list_args(args: Mapping[str, str], default_per_page: int) -> ListArgs:
         duty=_known_duty(args.get("duty"), errors),
         first=first,
         last=last,
-        member_id=_whole(args, "member", 1, 2**31, errors),
+        member_id=_whole(args, "member", 1, textcheck.MAX_ID, errors),
     )
     if errors:
         raise InvalidRequest(errors)

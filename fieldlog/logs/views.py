@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from fieldlog import access
+from fieldlog import access, textcheck
 from fieldlog.errors import DomainError, NotFound
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
@@ -56,11 +55,12 @@ def home():
 @login_required
 def new(code: str):
     duty = service.duty_by_code(code) or abort(404)
-    form = LogForm()
+    form = LogForm().only(duty.fields)
     if request.method == "GET":
         form.client_id.data = str(uuid.uuid4())
         form.happened_on.data = _prefill_date(request.args.get("on"))
-        form.method.data = service.usual_method(current_user)
+        if "method" in form:
+            form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
         uploads = photo_service.uploads_from(form.photos.data or [])
@@ -91,10 +91,7 @@ def _saved_new(duty, created: bool):
 def _prefill_date(raw: str | None):
     """Today, or the day asked for by ``?on=`` (to log late inside a missed period)."""
     today = app_today()
-    try:
-        wanted = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        return today
+    wanted = textcheck.iso_date(raw or "") or today
     return wanted if wanted <= today else today
 
 
@@ -160,7 +157,7 @@ def edit(log_id: int):
     log = _readable(log_id)
     if not access.can_edit_log(current_user, log):
         abort(403)
-    form = LogForm(obj=log if request.method == "GET" else None)
+    form = LogForm(obj=log if request.method == "GET" else None).only(log.duty_type.fields)
     if request.method == "GET":
         form.version.data = str(log.version)
     elif form.validate_on_submit():

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from fieldlog import access
+from fieldlog import access, forms, textcheck
 from fieldlog.extensions import db
 from fieldlog.models import Account, Organisation
 from fieldlog.roster import columns
@@ -26,7 +26,6 @@ from fieldlog.roster.reading import FileRefused, Table, cell_text
 from fieldlog.spreadsheet import column_letter
 from fieldlog.vocab import JoinKind
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 ORG_SEPARATORS = re.compile(r"\s*[/／\\、>＞]\s*")
 
 
@@ -109,6 +108,8 @@ def read_rows(table: Table) -> Roster:
         for key, index in positions.items():
             if index in formulas[number]:
                 row.add(key, _("Formulas are not accepted: type the value itself."))
+        for key, messages in forms.text_errors(row.cells).items():
+            row.add(key, messages[0])
         _read_values(row, cells, roles, joins)
         rows.append(row)
     return Roster(rows, letters)
@@ -162,13 +163,10 @@ def _date(row: RosterRow, value: Any) -> date | None:
     text = cell_text(value)
     if not text:
         return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    row.add("joined_on", _("Not a date. Write it as 2026-03-01."))
-    return None
+    day = textcheck.iso_date(text)
+    if day is None:
+        row.add("joined_on", _("Not a date. Write it as 2026-03-01."))
+    return day
 
 
 # Organisations -----------------------------------------------------------------------------
