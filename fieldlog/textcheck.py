@@ -59,6 +59,20 @@ def iso_date(text: str) -> date | None:
         return None
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching exactly the numbers from 0 to ``limit`` written in
+    ASCII digits (longer forms only without leading zeros), e.g. for a URL converter."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = 1 if i == 0 and len(text) > 1 else 0
+        if int(digit) > low:
+            rest = len(text) - i - 1
+            options.append(f"{text[:i]}[{low}-{int(digit) - 1}][0-9]{{{rest}}}")
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
 def database_id(text: str) -> int | None:
     """A whole number written in ASCII digits that fits an ``integer`` column, else None."""
     if not _DIGITS.fullmatch(text):

@@ -141,38 +141,51 @@ def form_text(value: Any) -> str | None:
     return None
 
 
+def _form_value(name: str, value: Any) -> str | None:
+    """A JSON value as the text its form field parses, None when it has the wrong type:
+    text fields take text; number fields a number, or its digits as text (a phone's queue
+    sends its form's values)."""
+    pattern = NUMBER_TEXT.get(name)
+    if pattern is None:
+        return value if isinstance(value, str) else None
+    if isinstance(value, str):
+        return value if pattern.fullmatch(value) else None
+    return form_text(value)
+
+
 def _formdata(values: Mapping[str, Any], names: Iterable[str], errors: Errors) -> MultiDict:
-    """Form data from JSON values: null means empty; objects, lists and booleans are refused,
-    and so is number text with anything but digits."""
+    """Form data from JSON values (null means empty); a value of the wrong type is an error."""
     data: MultiDict[str, str] = MultiDict()
     for name in names:
         value = values.get(name)
         if value is None:
             continue
-        text = form_text(value)
-        pattern = NUMBER_TEXT.get(name)
-        if text is None:
-            errors.setdefault(name, []).append(_("Send text or a number."))
-        elif pattern and isinstance(value, str) and not pattern.fullmatch(value):
+        text = _form_value(name, value)
+        if text is not None:
+            data[name] = text
+        elif name in NUMBER_TEXT:
             errors.setdefault(name, []).append(str(forms.NOT_A_NUMBER))
         else:
-            data[name] = text
+            errors.setdefault(name, []).append(_("Send this as text."))
     return data
 
 
-def log_input(values: Mapping[str, Any], errors: Errors, duty: DutyType | None) -> LogInput | None:
-    """Check the syntax of the fields ``duty`` asks for with ``LogForm``; adds problems to
-    ``errors``. Fields the duty does not ask for are not read at all (every field when the
-    duty is unknown, so that all problems are named at once)."""
-    names = ("happened_on", *duty.fields) if duty is not None else EDITABLE
-    form = LogForm(formdata=_formdata(values, names, errors)).only(names)
+def log_input(values: Mapping[str, Any], errors: Errors) -> LogInput | None:
+    """Check the syntax of every log field sent with ``LogForm`` (types, lengths, numbers
+    that are numbers); adds problems to ``errors``. Fields the duty does not ask for are
+    checked so, then ignored: ``logs.service`` neither applies its rules to them nor stores
+    them."""
+    form = LogForm(formdata=_formdata(values, EDITABLE, errors))
     form.validate()
-    for name in names:
+    for name in EDITABLE:
         field = form[name]
         # A value that did not parse says so once, without the range checks that follow it.
         messages = field.process_errors or field.errors
         if messages and name not in errors:
             errors[name] = [str(m) for m in messages]
+    for name, allowed in service.CHOICES.items():  # the description's enums, for any duty
+        if form[name].data and form[name].data not in allowed and name not in errors:
+            errors[name] = [_("Please choose one of the options.")]
     return None if errors else LogInput.from_mapping(form.log_data())
 
 
@@ -243,26 +256,29 @@ def _iso_date(args: Mapping[str, str], name: str, errors: Errors) -> date | None
     return day
 
 
-def _known_duty(code: str | None, errors: Errors) -> str | None:
-    if code and db.session.scalar(select(DutyType.id).where(DutyType.code == code)) is None:
-        errors["duty"] = [_("Unknown duty.")]
-    return code or None
+def _known_duty(code: str | None) -> bool:
+    return db.session.scalar(select(DutyType.id).where(DutyType.code == code)) is not None
 
 
 def list_args(args: Mapping[str, str], default_per_page: int) -> ListArgs:
-    """Parse the list's parameters; ``InvalidRequest`` (400) names every bad one."""
+    """Parse the list's parameters: ``InvalidRequest`` (400) names every malformed one,
+    ``FieldErrors`` (422) an unknown duty or an end before the start."""
     errors: Errors = {}
     first, last = _iso_date(args, "from", errors), _iso_date(args, "to", errors)
-    if first and last and first > last:
-        errors["to"] = [_("The end date is before the start date.")]
     result = ListArgs(
         page=_whole(args, "page", 1, 10**6, errors) or 1,
         per_page=_whole(args, "per_page", 1, MAX_PER_PAGE, errors) or default_per_page,
-        duty=_known_duty(args.get("duty"), errors),
+        duty=args.get("duty") or None,
         first=first,
         last=last,
         member_id=_whole(args, "member", 1, textcheck.MAX_ID, errors),
     )
     if errors:
         raise InvalidRequest(errors)
+    if result.duty and not _known_duty(result.duty):
+        errors["duty"] = [_("Unknown duty.")]
+    if first and last and first > last:
+        errors["to"] = [_("The end date is before the start date.")]
+    if errors:
+        raise FieldErrors(errors)
     return result

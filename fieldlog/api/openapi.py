@@ -14,16 +14,22 @@ from fieldlog.api import bp
 from fieldlog.api.openapi_schemas import (
     BOOL,
     DATE,
+    ID,
     INT,
     SCHEMAS,
     SECURITY_SCHEMES,
     STR,
+    TEXT_RULE,
     UUID,
     Schema,
     error_responses,
+    nullable,
     obj,
     ref,
+    text,
 )
+from fieldlog.review.service import MAX_RATER, MAX_REPORT, MAX_VOTES
+from fieldlog.vocab import Grade, RaterGroup, RatingMode
 
 READ = [{"session": []}]
 WRITE = [{"session": [], "csrf": []}]
@@ -42,10 +48,18 @@ def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
     return {c: {"$ref": f"#/components/responses/E{c}"} for c in codes}
 
 
+# Every call may answer 400 (a query parameter with control characters is refused
+# anywhere); every one that needs a login answers 401 without it.
+SIGNED_IN = ("400", "401")
+# What any JSON body may answer: not JSON (415), not one JSON object (400), text that
+# breaks the text rule (422).
+JSON_BODY = ("400", "401", "415", "422")
+
+
 def op(
     summary: str,
     responses: dict[str, Any],
-    errors: tuple[str, ...] = ("401",),
+    errors: tuple[str, ...] = SIGNED_IN,
     body: dict[str, Any] | None = None,
     params: tuple[str, ...] = (),
     security: list[dict[str, list[str]]] | None = None,
@@ -65,7 +79,13 @@ def op(
 
 
 def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": INT}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": ID,
+        "description": "An id; one beyond 2147483647 answers 404.",
+    }
 
 
 def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
@@ -80,17 +100,29 @@ def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
 
 PARAMETERS = {
     **{n: _path_param(n) for n in ("log_id", "photo_id", "round_id", "account_id")},
-    "page": _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+    "page": _query(
+        "page", {"type": "integer", "minimum": 1, "maximum": 10**6}, "Page number, from 1."
+    ),
     "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items."),
-    "duty": _query("duty", STR, "Only this duty (a code from /duty-types)."),
-    "from": _query("from", DATE, "Only logs on or after this day."),
-    "to": _query("to", DATE, "Only logs on or before this day."),
-    "member": _query("member", INT, "A chair: the logs of this member of her committee."),
-    "org": _query("org", INT, "The committee's organisation (default: the one she chairs)."),
-    "period": _query("period", {"type": "string", "example": "2026Q3"}, "A quarter."),
+    "duty": _query("duty", text(32), "Only this duty (a code from /duty-types)."),
+    "from": _query("from", DATE, "Only logs on or after this day (YYYY-MM-DD)."),
+    "to": _query("to", DATE, "Only logs on or before this day (YYYY-MM-DD)."),
+    "member": _query("member", ID, "A chair: the logs of this member of her committee."),
+    "org": _query("org", ID, "The committee's organisation (default: the one she chairs)."),
+    "period": _query(
+        "period",
+        {"type": "string", "pattern": "^(19|2[0-9])[0-9]{2}Q[1-4]$", "example": "2026Q3"},
+        "A quarter that has begun (default: this one).",
+    ),
 }
 
-LOGIN = obj({"username": STR, "password": STR}, ("username", "password"))
+LOGIN = obj(
+    {
+        "username": {"type": "string", "maxLength": 64},
+        "password": {"type": "string", "maxLength": 128},
+    },
+    ("username", "password"),
+)
 SYNC_BODY = obj(
     {"entries": {"type": "array", "items": ref("SyncEntry"), "maxItems": 100}},
     ("entries",),
@@ -108,24 +140,29 @@ UPLOAD = {
         )
     }
 }
-REPORT = obj({"body": STR, "submit": BOOL}, ("body",))
+REPORT = obj(
+    {"body": text(MAX_REPORT), "submit": BOOL},
+    ("body",),
+    description=TEXT_RULE,
+)
 RATINGS = obj(
     {
-        "mode": {"type": "string", "enum": ["counts", "per_rater"], "default": "counts"},
+        "mode": {"type": "string", "enum": [m.value for m in RatingMode], "default": "counts"},
         "ratings": {
             "type": "array",
             "items": obj(
                 {
-                    "group": STR,
-                    "grade": STR,
-                    "votes": {"type": "integer", "default": 1},
-                    "rater": STR,
+                    "group": {"type": "string", "enum": [g.value for g in RaterGroup]},
+                    "grade": {"type": "string", "enum": [g.value for g in Grade]},
+                    "votes": {"type": "integer", "minimum": 0, "maximum": MAX_VOTES, "default": 1},
+                    "rater": nullable(text(MAX_RATER)),
                 },
                 ("group", "grade"),
             ),
         },
     },
     ("ratings",),
+    description='votes is a JSON integer (not 2.9, "5" or true). ' + TEXT_RULE,
 )
 ENTRY = ref("ReviewEntry")
 MY_REVIEW = {"allOf": [ENTRY, obj({"round": ref("ReviewRound")})]}
@@ -178,7 +215,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "This description.",
             {"200": ok("OpenAPI 3 document.", {"type": "object"})},
-            (),
+            ("400",),
             security=[],
         )
     },
@@ -186,7 +223,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op(
             "Log in; answers who she is with the CSRF token for later writes.",
             {"200": ok("Logged in.", ref("Account"))},
-            ("400", "422", "429"),
+            ("400", "401", "415", "422", "429"),
             _json(LOGIN),
             security=[],
         )
@@ -214,13 +251,13 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "Her logs (or a committee member's, for a chair), newest first.",
             {"200": ok("A page of logs.", ref("LogPage"))},
-            ("400", "401", "403"),
+            (*SIGNED_IN, "403", "422"),
             params=("page", "per_page", "duty", "from", "to", "member"),
         ),
         "post": op(
             "Create a log; the same client_id again answers 200 with the stored log.",
             {"201": ok("Created.", ref("Log")), "200": ok("Already stored.", ref("Log"))},
-            ("400", "401", "403", "409", "422"),
+            (*JSON_BODY, "403", "409"),
             _json(ref("NewLog")),
         ),
     },
@@ -228,13 +265,13 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "One log she may read.",
             {"200": ok("The log.", ref("Log"))},
-            ("401", "404"),
+            (*SIGNED_IN, "404"),
             params=("log_id",),
         ),
         "patch": op(
             "Change her log; a stale version answers 409.",
             {"200": ok("Changed.", ref("Log"))},
-            ("400", "401", "403", "404", "409", "422"),
+            (*JSON_BODY, "403", "404", "409"),
             _json(ref("LogChange")),
             ("log_id",),
         ),
@@ -269,7 +306,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Send queued entries: each is created, known already, updated, rejected or in "
             "conflict, exactly once whatever is replayed.",
             {"200": ok("One result per entry, in order.", SYNC_ANSWER)},
-            ("400", "401", "413"),
+            (*JSON_BODY, "413"),
             _json(SYNC_BODY),
         )
     },
@@ -277,14 +314,14 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "Her duties: this period, what she owes, the year.",
             {"200": ok("Her tracker.", TRACKER_ME)},
-            ("401", "403"),
+            (*SIGNED_IN, "403"),
         )
     },
     "/tracker": {
         "get": op(
             "A committee's statuses for a quarter (chair, or admin above).",
             {"200": ok("The grid.", TRACKER_GRID)},
-            ("400", "401", "403", "404"),
+            (*SIGNED_IN, "403", "404", "422"),
             params=("org", "period"),
         )
     },
@@ -298,7 +335,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "A round of her committee (chair).",
             {"200": ok("The round.", ROUND_WITH)},
-            ("401", "403", "404"),
+            (*SIGNED_IN, "403", "404"),
             params=("round_id",),
         )
     },
@@ -306,7 +343,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": op(
             "Save (or submit) her report.",
             {"200": ok("Saved.", MY_REVIEW)},
-            ("400", "401", "404", "409", "422"),
+            (*JSON_BODY, "404", "409"),
             _json(REPORT),
             ("round_id",),
         )
@@ -315,7 +352,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": op(
             "Replace a member's ratings (chair); the result follows the round's rule.",
             {"200": ok("Rated.", ENTRY)},
-            ("400", "401", "403", "404", "409", "422"),
+            (*JSON_BODY, "403", "404", "409"),
             _json(RATINGS),
             ("round_id", "account_id"),
         )

@@ -68,7 +68,7 @@ def _create(cid: str, raw: dict[str, Any]) -> Outcome:
                        _("This entry was deleted.") if deleted else None)  # fmt: skip
     errors: inputs.Errors = {}
     duty = inputs.duty_of(raw, errors)
-    data = inputs.log_input(raw, errors, duty)
+    data = inputs.log_input(raw, errors)
     if errors or duty is None or data is None:
         raise FieldErrors(errors)
     log, created = service.create_log(current_user, duty, data, app_today(), cid)
@@ -86,7 +86,7 @@ def _edit(cid: str, raw: dict[str, Any]) -> Outcome:
     if raw.get("duty") not in (None, log.duty_type.code):
         raise FieldErrors({"duty": _("The duty of an entry cannot be changed.")})
     errors: inputs.Errors = {}
-    data = inputs.log_input({**inputs.current_values(log), **raw}, errors, log.duty_type)
+    data = inputs.log_input({**inputs.current_values(log), **raw}, errors)
     if data is None:
         raise FieldErrors(errors)
     try:

@@ -14,11 +14,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldlog import access
+from fieldlog import access, textcheck
 from fieldlog.api import bp
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.views import api_login_required
-from fieldlog.errors import NotAllowed, NotFound
+from fieldlog.errors import FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
 from fieldlog.models import Organisation
 from fieldlog.obligations import Obligation, Status
@@ -73,23 +73,16 @@ def tracker_me() -> Response:
 
 
 def _org_id(raw: str | None, errors: dict[str, list[str]]) -> int | None:
-    """``org`` from the query, or the one committee she chairs when it is left out."""
-    if raw is None or raw == "":
-        chaired = access.chaired_org_ids(current_user)
-        if len(chaired) == 1:
-            return next(iter(chaired))
-        errors["org"] = [_("Choose an organisation (org=<id>).")]
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+    """``org`` from the query, if sent."""
+    org_id = None if raw is None else textcheck.database_id(raw)
+    if raw is not None and org_id is None:
         errors["org"] = [_("Send the organisation's id as a whole number.")]
-        return None
-    return int(raw)
+    return org_id
 
 
-def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Period:
+def _quarter(raw: str | None, current: Period, errors: dict[str, list[str]]) -> Period:
     """``period`` from the query (a quarter such as 2026Q3), the current one when absent."""
-    current = period_of(today, Cadence.QUARTER)
-    if raw is None or raw == "":
+    if raw is None:
         return current
     try:
         period = parse_period(raw)
@@ -97,19 +90,25 @@ def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Peri
         period = None
     if period is None or period.cadence is not Cadence.QUARTER:
         errors["period"] = [_("Send a quarter such as %(code)s.", code=current.code)]
-    elif period.start > today:
-        errors["period"] = [_("This quarter has not started yet.")]
-    else:
-        return period
-    return current
+        return current
+    return period
 
 
 def _readable_org(args: Mapping[str, str], today: date) -> tuple[Organisation, Period]:
+    """The committee and quarter asked for: 400 when a parameter is malformed, 422 when it
+    is left out and cannot be guessed or names a quarter still to come."""
     errors: dict[str, list[str]] = {}
     org_id = _org_id(args.get("org"), errors)
-    quarter = _quarter(args.get("period"), today, errors)
-    if errors or org_id is None:
+    quarter = _quarter(args.get("period"), period_of(today, Cadence.QUARTER), errors)
+    if errors:
         raise InvalidRequest(errors)
+    if org_id is None:
+        chaired = access.chaired_org_ids(current_user)
+        if len(chaired) != 1:
+            raise FieldErrors({"org": _("Choose an organisation (org=<id>).")})
+        org_id = next(iter(chaired))
+    if quarter.start > today:
+        raise FieldErrors({"period": _("This quarter has not started yet.")})
     org = db.session.get(Organisation, org_id)
     if org is None:
         raise NotFound(_("No such organisation."))

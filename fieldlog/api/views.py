@@ -112,7 +112,9 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
     errors: inputs.Errors = {}
     duty = inputs.duty_of(body, errors)
     client_id = inputs.client_id_of(body, errors)
-    data = inputs.log_input(body, errors, duty)
+    if body.get("happened_on") is None:  # required even when client_id is known already
+        errors["happened_on"] = [_("Please enter the date.")]
+    data = inputs.log_input(body, errors)
     if errors or duty is None or data is None:
         raise FieldErrors(errors)
     log, created = service.create_log(current_user, duty, data, app_today(), client_id)
@@ -173,7 +175,7 @@ def patch_log(log_id: int) -> Response:
     if body.get("duty") not in (None, log.duty_type.code):
         raise FieldErrors({"duty": _("The duty of an entry cannot be changed.")})
     errors: inputs.Errors = {}
-    data = inputs.log_input({**inputs.current_values(log), **body}, errors, log.duty_type)
+    data = inputs.log_input({**inputs.current_values(log), **body}, errors)
     if data is None:
         raise FieldErrors(errors)
     service.update_log(current_user, log, data, app_today(), version)

@@ -23,7 +23,7 @@ from fieldlog.vocab import AuditAction, HelpTarget, Method, ProposalStatus
 
 MIN_VOLUNTEER_HOURS = HOURS_STEP = Decimal("0.5")
 MAX_VOLUNTEER_HOURS = Decimal(100)
-_CHOICES: dict[str, frozenset[str]] = {
+CHOICES: dict[str, frozenset[str]] = {
     "method": frozenset(Method),
     "proposal_status": frozenset(ProposalStatus),
     "help_target": frozenset(HelpTarget),
@@ -93,15 +93,17 @@ def _check_date(actor: Account, day: date | None, today: date) -> dict[str, str]
 
 
 def _check_values(duty: DutyType, data: LogInput) -> dict[str, str]:
-    """Problems with the values of the fields ``duty`` asks for (the others are not stored)."""
+    """Problems with the values: a choice that is not one (whatever the field), and the
+    rules of the fields ``duty`` asks for (the others are not stored)."""
     errors: dict[str, str] = {}
-    values = {name: value for name, value in asdict(data).items() if name in duty.fields}
+    sent = asdict(data)
+    for name, allowed in CHOICES.items():
+        if sent.get(name) is not None and sent[name] not in allowed:
+            errors[name] = _("Please choose one of the options.")
+    values = {name: value for name, value in sent.items() if name in duty.fields}
     for name in duty.required:
         if values.get(name) in (None, ""):
             errors[name] = _("This is required for this duty.")
-    for name, allowed in _CHOICES.items():
-        if values.get(name) is not None and values[name] not in allowed:
-            errors[name] = _("Please choose one of the options.")
     limit = current_app.config["MAX_WOMEN_PER_LOG"]
     count = values.get("women_count")
     if count is not None and not 0 <= count <= limit:
