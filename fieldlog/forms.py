@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, Field
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from fieldlog import textcheck
 from fieldlog.errors import FieldErrors
@@ -48,16 +48,20 @@ def check_text(**values: Any) -> None:
 
 
 def plain_text(_form: Any, field: Field) -> None:
-    """Validator: no control characters in what was posted for the field."""
+    """Validator: no control characters in what was posted for the field. It stops the
+    field's other checks: ``Optional`` would take a lone vertical tab for an empty field."""
     for raw in field.raw_data or ():
         if text_problem(raw):
-            raise ValidationError(str(CONTROL_CHARACTERS))
+            raise StopValidation(str(CONTROL_CHARACTERS))
 
 
 def strict_date(_form: Any, field: Field) -> None:
-    """Validator: a date written ``YYYY-MM-DD`` (WTForms' own parsing takes ``2026-3-1``)."""
+    """Validator: a date written ``YYYY-MM-DD`` (WTForms' own parsing takes ``2026-3-1``);
+    any date that is not says so with this one message, instead of WTForms' own."""
     raw = (field.raw_data or [""])[0]
-    if raw and not field.process_errors and textcheck.iso_date(raw.strip()) is None:
+    if raw and textcheck.iso_date(raw.strip()) is None:
+        field.process_errors = []
+        field.errors.clear()
         raise ValidationError(str(DATE_FORMAT))
 
 

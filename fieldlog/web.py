@@ -121,6 +121,7 @@ def register_converters(app: Flask) -> None:
 
 def register_input_guard(app: Flask) -> None:
     """The text rule on what every route reads before any form: its path and query string.
+    Registered before the extensions, so that it runs before the CSRF check.
 
     A path with a control character is no page of ours (404); a query parameter with one is
     refused (400, naming it under /api/).
@@ -128,6 +129,10 @@ def register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def refuse_control_characters() -> None:
+        # A multipart part whose name cannot be read is filed under None, and Flask-WTF's
+        # CSRF check (which runs next) fails on such a key: a malformed request, not a crash.
+        if None in request.form or None in request.files:
+            abort(400)
         for value in (request.view_args or {}).values():
             if isinstance(value, str) and not textcheck.is_clean(value):
                 abort(404)
