@@ -135,8 +135,7 @@ UPLOAD = {
         "schema": obj(
             {"file": {"type": "string", "format": "binary"}, "client_id": UUID},
             ("file", "client_id"),
-            # Nothing else is read; a part whose name cannot be read makes the request 400.
-            additionalProperties=False,
+            additionalProperties=False,  # any other part is refused (400)
             description="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (default 8 MiB); at most "
             "PHOTOS_PER_LOG (default 6) photos per log.",
         )

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from fieldlog import access
 from fieldlog.api import bp
+from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.serialize import photo_json
 from fieldlog.api.views import api_login_required
 from fieldlog.errors import FieldErrors, NotAllowed, NotFound
@@ -20,6 +21,8 @@ from fieldlog.logs import queries
 from fieldlog.models import Log
 from fieldlog.photos import service, storage
 from fieldlog.photos.service import PhotoRejected
+
+UPLOAD_PARTS = frozenset({"file", "client_id"})
 
 
 def _file_error(message: str, status: int = 422) -> FieldErrors:
@@ -43,6 +46,9 @@ def _her_log(log_id: int) -> Log:
 @api_login_required
 def upload_photo(log_id: int) -> tuple[Response, int]:
     log = _her_log(log_id)
+    unknown = (set(request.form) | set(request.files)) - UPLOAD_PARTS
+    if unknown:
+        raise InvalidRequest({name: [_("This field is not read here.")] for name in unknown})
     client_id = service.upload_id(request.form.get("client_id"))
     known = service.known_upload(current_user, log, client_id)
     if known is not None:  # a retry whose first answer was lost

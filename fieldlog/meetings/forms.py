@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from fieldlog import labels
+from fieldlog import labels, textcheck
 from fieldlog.forms import Form
 from fieldlog.meetings.service import MAX_REASON, MeetingInput, reason_field, status_field
 from fieldlog.models import Account, Meeting
@@ -102,7 +102,4 @@ def meeting_form(
 
 def posted_date(raw: str | None, fallback: date) -> date:
     """The meeting date typed in the form, or ``fallback`` when absent or not a date."""
-    try:
-        return date.fromisoformat(raw or "")
-    except ValueError:
-        return fallback
+    return textcheck.iso_date(raw or "") or fallback

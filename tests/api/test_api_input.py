@@ -300,3 +300,19 @@ def test_a_path_with_a_control_character_is_no_page(client, auth, world):
     auth.login("member")
     assert client.get("/logs/new/contact%00").status_code == 404
     assert client.get("/logs/new/contact%1b").status_code == 404
+
+
+def test_a_photo_upload_takes_only_file_and_client_id(app, member):
+    from io import BytesIO
+
+    from tests.fixtures.images import picture
+
+    log = member.create("contact", happened_on=TODAY)
+    data = {"file": (BytesIO(picture()), "a.jpg"), "client_id": str(uuid.uuid4()), "note": "x"}
+    response = member.client.post(
+        f"{BASE}/logs/{log['id']}/photos",
+        data=data,
+        headers={"X-CSRFToken": member.token},
+        content_type="multipart/form-data",
+    )
+    assert set(assert_json_error(response, 400)["fields"]) == {"note"}
