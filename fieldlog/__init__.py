@@ -31,7 +31,9 @@ def create_app(
     _load_config(app, test_config)
     from fieldlog import web
 
+    web.register_input_guard(app)
     web.register_extensions(app)
+    web.register_converters(app)
     web.register_blueprints(app)
     web.register_errors(app)
     web.register_template_helpers(app)

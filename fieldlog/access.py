@@ -52,6 +52,16 @@ def chaired_org_ids(actor: Account) -> set[int]:
     return {g.organisation_id for g in actor.grants if g.role in CHAIR_ROLES}
 
 
+def chaired_in_order(actor: Account) -> list[int]:
+    """The committees she chairs, then those she vice-chairs (by id within each): the first
+    is where her committee pages open."""
+    order = {Role.CHAIR.value: 0, Role.VICE_CHAIR.value: 1}
+    grants = sorted(
+        (order[g.role], g.organisation_id) for g in actor.grants if g.role in CHAIR_ROLES
+    )
+    return list(dict.fromkeys(org_id for _rank, org_id in grants))
+
+
 def admin_paths(actor: Account) -> list[str]:
     """Tree paths of the organisations the actor administers (each covers its subtree)."""
     return [g.organisation.path for g in actor.grants if g.role == Role.ADMIN.value]

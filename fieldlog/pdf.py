@@ -24,6 +24,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from fieldlog import textcheck
 from fieldlog.errors import DomainError
 
 FILENAME_UNSAFE = set('\\/:*?"<>|')
@@ -139,8 +140,11 @@ class Printer:
         )
 
     def render(self, html: str, files: Mapping[str, Path] | None = None) -> bytes:
-        """``html`` as PDF bytes; ``files`` maps the ``fieldlog-file:`` names it may load."""
-        document = self.weasyprint.HTML(string=html, url_fetcher=self.fetcher(files or {}))
+        """``html`` as PDF bytes; ``files`` maps the ``fieldlog-file:`` names it may load.
+        Characters HTML cannot hold (stored before the text rule) are dropped first."""
+        document = self.weasyprint.HTML(
+            string=textcheck.clean(html), url_fetcher=self.fetcher(files or {})
+        )
         return document.write_pdf(stylesheets=self.stylesheets, font_config=self.fonts)
 
     def fetcher(self, files: Mapping[str, Path]) -> Any:

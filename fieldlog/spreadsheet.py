@@ -1,9 +1,10 @@
 """Spreadsheet output shared by ledgers, record books and the roster template.
 
-Every cell that comes from user text goes through ``safe_cell``: a value starting with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula by Excel,
-WPS or LibreOffice (CSV/formula injection), so it gets a leading single quote and is kept
-as text.
+Every cell that comes from user text goes through ``safe_cell``: control characters that
+older data may still hold are dropped (an XLSX file cannot carry them), and a value
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
+formula by Excel, WPS or LibreOffice (CSV/formula injection), so it gets a leading single
+quote and is kept as text.
 """
 
 from __future__ import annotations
@@ -22,14 +23,21 @@ from math import isfinite
 from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (so XLSX) cannot carry at all, and lone surrogates, which no encoding
+# can write: data stored before the text rule (``textcheck``) may hold them. Dropped.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Column width in Excel units: a CJK character takes about two.
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
 def safe_cell(value: Any) -> Any:
-    """``value`` unchanged, except text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """``value`` unchanged, except text: without the characters a spreadsheet file cannot
+    hold (``UNWRITABLE``: openpyxl refuses them), and quoted when a spreadsheet would run
+    it as a formula."""
+    if isinstance(value, str):
+        value = UNWRITABLE.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -92,8 +100,6 @@ def write_csv(binary: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-# Characters XML 1.0 cannot carry at all; they are dropped from cell text.
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 HEADER_STYLE, DATE_STYLE, DATETIME_STYLE = 1, 2, 3
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -125,7 +131,8 @@ _STYLES = (
 
 def sheet_title(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = " ".join(SHEET_TITLE_BAD.sub(" ", title).split()).strip("'")[:31] or "Sheet"
+    base = " ".join(SHEET_TITLE_BAD.sub(" ", UNWRITABLE.sub("", title)).split()).strip("'")
+    base = base[:31] or "Sheet"
     name, n = base, 2
     while name.casefold() in taken:
         suffix = f" ({n})"
@@ -145,8 +152,9 @@ def column_letter(index: int) -> str:
 
 
 def _text_xml(value: str) -> str:
+    """Cell text (already through ``safe_cell``) as an inline string."""
     # A carriage return as a reference: XML readers turn a literal one into a line feed.
-    text = escape(XML_ILLEGAL.sub("", value)[:MAX_CELL_TEXT]).replace("\r", "&#13;")
+    text = escape(value[:MAX_CELL_TEXT]).replace("\r", "&#13;")
     return f'<is><t xml:space="preserve">{text}</t></is>'
 
 

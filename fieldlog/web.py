@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from fieldlog import labels
+from fieldlog import forms, labels, textcheck
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.database import configure_sqlite
 from fieldlog.errors import DomainError, NotAllowed, NotFound
@@ -94,13 +105,70 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in every route: ASCII digits within the range of an ``integer`` column.
+
+    A larger number does not match the route at all, so it is no such page (404) whatever
+    the method, never an overflow in the database driver.
+    """
+
+    regex = textcheck.digits_up_to(textcheck.MAX_ID)
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters, set before any blueprint adds its routes."""
+    app.url_map.converters["int"] = DatabaseId
+
+
+def register_input_guard(app: Flask) -> None:
+    """The text rule on what every route reads before any form: its path and query string.
+    Registered before the extensions, so that it runs before the CSRF check.
+
+    A path with a control character is no page of ours (404); a query parameter with one is
+    refused (400, naming it under /api/).
+    """
+
+    @app.before_request
+    def refuse_control_characters() -> None:
+        # A multipart part whose name cannot be read is filed under None, and Flask-WTF's
+        # CSRF check (which runs next) fails on such a key: a malformed request, not a crash.
+        if None in request.form or None in request.files:
+            abort(400)
+        for value in (request.view_args or {}).values():
+            if isinstance(value, str) and not textcheck.is_clean(value):
+                abort(404)
+        bad = sorted(
+            {k for k, v in request.args.items(multi=True) if not textcheck.is_clean(k + v)}
+        )
+        if not bad:
+            return
+        message = str(forms.CONTROL_CHARACTERS)
+        if request.path.startswith("/api/"):
+            from fieldlog.api.errors import InvalidRequest
+
+            names = [name if textcheck.is_clean(name) else "?" for name in bad]
+            raise InvalidRequest({name: [message] for name in names})
+        abort(400, description=message)
+
+
+def _headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries (``Allow`` on 405, ``Retry-After`` on 429), not
+    its content type: the handlers write their own bodies."""
+    return [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+
+
 def register_errors(app: Flask) -> None:
     """HTML error pages for the site. Under /api/ the API's JSON shape is used, also for
-    errors raised before a blueprint is chosen (unknown URL, wrong method)."""
-    from fieldlog.api.errors import error_response, http_message
+    errors raised before a blueprint is chosen (unknown URL, wrong method).
+
+    Each handler first rolls back the session: after a failed flush the session refuses
+    every query until then, and the page itself queries (her name in the header).
+    """
+    from fieldlog.api.errors import error_response, explicit_message, http_message
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
+        db.session.rollback()
         if request.path.startswith("/api/"):
             return error_response(_l("The security token is missing or wrong."), 400)
         return render_template("errors/csrf.html"), 400
@@ -109,6 +177,7 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def refused(error: DomainError) -> Any:
         """A guard in ``access`` refused: the API's JSON, or the site's 403/404 page."""
+        db.session.rollback()
         if request.path.startswith("/api/"):
             return error_response(error.message, error.status)
         return render_template("errors/http.html", error=error, code=error.status), error.status
@@ -117,13 +186,30 @@ def register_errors(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
+        db.session.rollback()
         if request.path.startswith("/api/"):
-            return error_response(http_message(error), error.code)
-        return render_template("errors/http.html", error=error, code=error.code), error.code
+            response = error_response(http_message(error), error.code)
+        else:
+            page = render_template(
+                "errors/http.html", error=error, code=error.code, message=explicit_message(error)
+            )
+            response = app.make_response((page, error.code))
+        response.headers.extend(_headers(error))
+        return response
+
+
+def printable(value: Any) -> Any:
+    """What a template prints, without the characters HTML cannot hold (text stored before
+    the text rule, or a refused form's input shown again)."""
+    if isinstance(value, str) and not textcheck.is_clean(value):
+        text = textcheck.clean(value)
+        return Markup(text) if isinstance(value, Markup) else text  # noqa: S704 - was Markup
+    return value
 
 
 def register_template_helpers(app: Flask) -> None:
     """Globals every template may use, and headers every response gets."""
+    app.jinja_env.finalize = printable
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from fieldlog import access
 from fieldlog.errors import DomainError, FieldErrors, NotAllowed, NotFound
 from fieldlog.extensions import db
+from fieldlog.forms import Form
 from fieldlog.timeutil import local_today
 
 
@@ -97,5 +98,5 @@ chair_or_admin_required = _gate(lambda actor: access.is_chair(actor) or access.i
 """For chairs and admins (lists across committees)."""
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(Form):
     """A form with no fields: a button that changes state (delete, logout) still needs CSRF."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from fieldlog import labels
 from fieldlog.admin.service import AccountInput, OrgInput
 from fieldlog.admin.terms import LeaveInput, MembershipInput, MoveInput
+from fieldlog.forms import Form
 from fieldlog.vocab import JoinKind, LeaveKind, Role
 
 
@@ -40,7 +40,7 @@ def _text(data: str | None) -> str:
     return (data or "").strip()
 
 
-class OrgForm(FlaskForm):
+class OrgForm(Form):
     """A new organisation below one the admin manages."""
 
     parent_id = SelectField(
@@ -60,7 +60,7 @@ class OrgForm(FlaskForm):
         )
 
 
-class MembershipFields(FlaskForm):
+class MembershipFields(Form):
     """Joining a committee: which (where a page offers a choice), when, how, and whom she
     replaces."""
 
@@ -133,7 +133,7 @@ class AccountForm(AccountFields):
         )
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     """Ending a committee term."""
 
     left_on = DateField(_l("Left on"), validators=[Optional()])
@@ -160,7 +160,7 @@ class LeaveForm(FlaskForm):
         )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Moving a member to another committee (调动): where, from which day, and why."""
 
     organisation_id = SelectField(
@@ -177,7 +177,7 @@ class MoveForm(FlaskForm):
         )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """Giving a committee member the chair or vice-chair role."""
 
     role = RadioField(

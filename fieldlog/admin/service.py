@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from fieldlog import access, audit, labels
+from fieldlog import access, audit, forms, labels
 from fieldlog.admin.rules import require
 from fieldlog.admin.terms import (
     COMMITTEE_ROLES,
@@ -134,6 +134,8 @@ def _kind_errors(kind: str, parent: Organisation) -> dict[str, str]:
 def _org_name_errors(name: str) -> dict[str, str]:
     if not name:
         return {"name": _("Please enter the name.")}
+    if problem := forms.text_problem(name):
+        return {"name": problem}
     if len(name) > 80:
         return {"name": _("Use at most %(max)d characters.", max=80)}
     return {}
@@ -160,7 +162,7 @@ def create_organisation(actor: Account, data: OrgInput) -> Organisation:
     if parent is None:
         errors["parent_id"] = _("Choose the organisation it belongs to.")
     else:
-        errors |= _parent_errors(actor, parent, data.kind, name)
+        errors |= _parent_errors(actor, parent, data.kind, "" if errors else name)
     if errors:
         raise FieldErrors(errors)
     org = Organisation(name=name, kind=data.kind, parent_id=parent.id)
@@ -183,6 +185,8 @@ def _account_errors(data: AccountInput) -> dict[str, str]:
     display_name, username = data.display_name.strip(), data.username.strip()
     if not display_name:
         errors["display_name"] = _("Please enter her name.")
+    elif problem := forms.text_problem(display_name):
+        errors["display_name"] = problem
     elif len(display_name) > 40:
         errors["display_name"] = _("Use at most %(max)d characters.", max=40)
     if not username:

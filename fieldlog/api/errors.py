@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from fieldlog.errors import DomainError, FieldErrors
+from fieldlog.extensions import db
 
 # Short messages instead of werkzeug's long English descriptions.
 HTTP_MESSAGES = {
@@ -48,11 +49,16 @@ def error_response(
     return response
 
 
-def http_message(error: HTTPException) -> str:
-    """A description given to ``abort`` explicitly, else our short message for the code."""
+def explicit_message(error: HTTPException) -> str | None:
+    """The description given to ``abort`` explicitly (not werkzeug's default), if any."""
     if "description" in vars(error) and error.description:
         return str(error.description)
-    return str(HTTP_MESSAGES.get(error.code or 500, error.name))
+    return None
+
+
+def http_message(error: HTTPException) -> str:
+    """A description given to ``abort`` explicitly, else our short message for the code."""
+    return explicit_message(error) or str(HTTP_MESSAGES.get(error.code or 500, error.name))
 
 
 def register(bp: Blueprint) -> None:
@@ -60,16 +66,23 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
+        db.session.rollback()  # nothing of a refused request is kept; the session works again
         if isinstance(error, FieldErrors):
             return error_response(_("Please check the marked fields."), error.status, error.fields)
         return error_response(error.message, error.status)
 
     @bp.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:
+        db.session.rollback()
         return error_response(_("The security token is missing or wrong."), 400)
 
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | HTTPException:
         if error.code is None or error.code < 400:
             return error
-        return error_response(http_message(error), error.code)
+        db.session.rollback()
+        response = error_response(http_message(error), error.code)
+        response.headers.extend(
+            (k, v) for k, v in error.get_headers() if k.lower() != "content-type"
+        )  # Allow on 405, Retry-After on 429
+        return response

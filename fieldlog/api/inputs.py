@@ -1,14 +1,17 @@
 """Reading API input: the JSON body, log fields through ``LogForm``, list parameters, and
 other bodies through the pages' forms (``JsonBody``).
 
-Only syntax is checked here (types, lengths, ISO dates, ids in range); the rules stay in
-the services (``logs.service``, ``admin.service``, ``admin.terms``).
+Only syntax is checked here (types, lengths, ISO dates, whole numbers, ids in range, the
+text rule of ``textcheck``); the rules stay in the services (``logs.service``,
+``admin.service``, ``admin.terms``).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +24,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from fieldlog import forms, textcheck
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.errors import DomainError, FieldErrors
@@ -32,19 +36,106 @@ from fieldlog.models import DutyType, Log
 
 EDITABLE = ("happened_on", *LOG_FIELDS)
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one would fail in the database
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_ID = textcheck.MAX_ID  # ids are PostgreSQL integers: a larger one would fail there
+MAX_DEPTH = 16
+# Numbers a phone's queue sends as the text of its form fields ("3", "2.5"): only digits.
+NUMBER_TEXT = {
+    "women_count": re.compile(r"[0-9]{1,9}"),
+    "volunteer_hours": re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?"),
+}
 
 Errors = dict[str, list[str]]
 F = TypeVar("F", bound=FlaskForm)
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object; 400 when the body is not one."""
-    body = request.get_json(silent=True)
+class _NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float in the body."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _NotFinite(name)
+
+
+def _bad_request(message: str) -> DomainError:
+    return DomainError(message, status=400)
+
+
+def json_body(itemised: Iterable[str] = ()) -> dict[str, Any]:
+    """The request's JSON object.
+
+    415 when it is not sent as JSON; 400 when it is not one JSON object, holds NaN or
+    Infinity, or nests deeper than ``MAX_DEPTH``; 422 naming each member whose text breaks
+    the text rule, except the lists named in ``itemised`` (sync entries), whose items the
+    caller answers one by one with ``text_errors``.
+    """
+    if not request.is_json:
+        raise DomainError(_("Send the request body as JSON."), status=415)
+    try:
+        body = json.loads(request.get_data(), parse_float=_finite, parse_constant=_constant)
+    except _NotFinite:
+        raise _bad_request(_("Numbers must be finite: NaN and Infinity are not numbers.")) from None
+    except (ValueError, RecursionError):  # also bad UTF-8, and nesting deeper than Python's stack
+        raise _bad_request(_("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise DomainError(_("Send the request body as a JSON object."), status=400)
+        raise _bad_request(_("Send the request body as a JSON object."))
+    if _too_deep(body):
+        raise _bad_request(_("The request body is nested too deeply."))
+    errors = text_errors({k: v for k, v in body.items() if k not in set(itemised)})
+    if errors:
+        raise FieldErrors(errors)
     return body
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def text_errors(values: Mapping[str, Any]) -> Errors:
+    """An error for each member of a JSON object holding text that breaks the text rule
+    (anywhere inside it); members whose name itself breaks it are unknown and ignored."""
+    return {
+        name: [str(forms.CONTROL_CHARACTERS)]
+        for name, value in values.items()
+        if textcheck.is_clean(name) and any(forms.text_problem(s) for s in _strings(value))
+    }
+
+
+def whole_number(value: Any, name: str, low: int = 0, high: int = textcheck.MAX_ID) -> int:
+    """A JSON integer from ``low`` to ``high``; ``FieldErrors`` naming ``name`` otherwise
+    (``2.9``, ``"5"`` and ``true`` are not whole numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise FieldErrors(
+            {name: _("Send a whole number from %(low)s to %(high)s.", low=low, high=high)}
+        )
+    return value
 
 
 def form_text(value: Any) -> str | None:
@@ -56,24 +147,41 @@ def form_text(value: Any) -> str | None:
     return None
 
 
-def _formdata(values: Mapping[str, Any], errors: Errors) -> MultiDict[str, str]:
-    """Form data from JSON values: null means empty; objects, lists and booleans are refused."""
+def _form_value(name: str, value: Any) -> str | None:
+    """A JSON value as the text its form field parses, None when it has the wrong type:
+    text fields take text; number fields a number, or its digits as text (a phone's queue
+    sends its form's values)."""
+    pattern = NUMBER_TEXT.get(name)
+    if pattern is None:
+        return value if isinstance(value, str) else None
+    if isinstance(value, str):
+        return value if pattern.fullmatch(value) else None
+    return form_text(value)
+
+
+def _formdata(values: Mapping[str, Any], names: Iterable[str], errors: Errors) -> MultiDict:
+    """Form data from JSON values (null means empty); a value of the wrong type is an error."""
     data: MultiDict[str, str] = MultiDict()
-    for name in EDITABLE:
+    for name in names:
         value = values.get(name)
         if value is None:
             continue
-        text = form_text(value)
-        if text is None:
-            errors.setdefault(name, []).append(_("Send text or a number."))
-        else:
+        text = _form_value(name, value)
+        if text is not None:
             data[name] = text
+        elif name in NUMBER_TEXT:
+            errors.setdefault(name, []).append(str(forms.NOT_A_NUMBER))
+        else:
+            errors.setdefault(name, []).append(_("Send this as text."))
     return data
 
 
 def log_input(values: Mapping[str, Any], errors: Errors) -> LogInput | None:
-    """Check the log fields' syntax with ``LogForm``; adds problems to ``errors``."""
-    form = LogForm(formdata=_formdata(values, errors))
+    """Check the syntax of every log field sent with ``LogForm`` (types, lengths, numbers
+    that are numbers); adds problems to ``errors``. Fields the duty does not ask for are
+    checked so, then ignored: ``logs.service`` neither applies its rules to them nor stores
+    them."""
+    form = LogForm(formdata=_formdata(values, EDITABLE, errors))
     form.validate()
     for name in EDITABLE:
         field = form[name]
@@ -81,6 +189,9 @@ def log_input(values: Mapping[str, Any], errors: Errors) -> LogInput | None:
         messages = field.process_errors or field.errors
         if messages and name not in errors:
             errors[name] = [str(m) for m in messages]
+    for name, allowed in service.CHOICES.items():  # the description's enums, for any duty
+        if form[name].data and form[name].data not in allowed and name not in errors:
+            errors[name] = [_("Please choose one of the options.")]
     return None if errors else LogInput.from_mapping(form.log_data())
 
 
@@ -116,11 +227,7 @@ def client_id_of(body: Mapping[str, Any], errors: Errors) -> str | None:
 def version_of(body: Mapping[str, Any]) -> int | None:
     """The optional ``version`` a PATCH was based on."""
     version = body.get("version")
-    if version is None:
-        return None
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise FieldErrors({"version": _("Send the version as a whole number.")})
-    return version
+    return None if version is None else whole_number(version, "version")
 
 
 @dataclass(frozen=True)
@@ -147,63 +254,59 @@ def _whole(args: Mapping[str, str], name: str, low: int, high: int, errors: Erro
 
 def _iso_date(args: Mapping[str, str], name: str, errors: Errors) -> date | None:
     raw = args.get(name)
-    if not raw:
+    if raw is None:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    day = textcheck.iso_date(raw)
+    if day is None:
+        errors[name] = [str(forms.DATE_FORMAT)]
+    return day
 
 
-def _known_duty(code: str | None, errors: Errors) -> str | None:
-    if code and db.session.scalar(select(DutyType.id).where(DutyType.code == code)) is None:
-        errors["duty"] = [_("Unknown duty.")]
-    return code or None
+def _known_duty(code: str | None) -> bool:
+    return db.session.scalar(select(DutyType.id).where(DutyType.code == code)) is not None
 
 
 def list_args(args: Mapping[str, str], default_per_page: int) -> ListArgs:
-    """Parse the list's parameters; ``InvalidRequest`` (400) names every bad one."""
+    """Parse the list's parameters: ``InvalidRequest`` (400) names every malformed one,
+    ``FieldErrors`` (422) an unknown duty or an end before the start."""
     errors: Errors = {}
     first, last = _iso_date(args, "from", errors), _iso_date(args, "to", errors)
-    if first and last and first > last:
-        errors["to"] = [_("The end date is before the start date.")]
     result = ListArgs(
         page=_whole(args, "page", 1, 10**6, errors) or 1,
         per_page=_whole(args, "per_page", 1, MAX_PER_PAGE, errors) or default_per_page,
-        duty=_known_duty(args.get("duty"), errors),
+        duty=args.get("duty") or None,
         first=first,
         last=last,
         member_id=_whole(args, "member", 1, MAX_ID, errors),
     )
     if errors:
         raise InvalidRequest(errors)
+    if result.duty and not _known_duty(result.duty):
+        errors["duty"] = [_("Unknown duty.")]
+    if first and last and first > last:
+        errors["to"] = [_("The end date is before the start date.")]
+    if errors:
+        raise FieldErrors(errors)
     return result
 
 
 def org_arg(raw: str | None, chaired: Collection[int], errors: Errors) -> int | None:
-    """``org`` from the query, or the one committee she chairs (``chaired``) when left out."""
+    """``org`` from the query, or the one committee she chairs (``chaired``) when left out:
+    malformed is a 400 (in ``errors``), left out and not to be guessed a 422."""
     if raw is None or raw == "":
         if len(chaired) == 1:
             return next(iter(chaired))
-        errors["org"] = [_("Choose an organisation (org=<id>).")]
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not 1 <= int(raw) <= MAX_ID:
+        raise FieldErrors({"org": _("Choose an organisation (org=<id>).")})
+    org_id = textcheck.database_id(raw)
+    if org_id is None or org_id < 1:
         errors["org"] = [_("Send the organisation's id as a whole number.")]
         return None
-    return int(raw)
+    return org_id
 
 
 def is_iso_day(text: str) -> bool:
-    """Exactly ``YYYY-MM-DD``, a real day (``date.fromisoformat`` alone also takes
-    ``20260901`` and week dates)."""
-    if not ISO_DAY.fullmatch(text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    """Exactly ``YYYY-MM-DD``, a real day (the text rule's ``iso_date``)."""
+    return textcheck.iso_date(text) is not None
 
 
 class JsonBody:

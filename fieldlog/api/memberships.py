@@ -38,7 +38,7 @@ SERVICE_NAMES = {
 }
 # No term has this id: the service refuses it as "not a member of this committee".
 NO_TERM = 0
-TERM = f"/memberships/<int(min=1, max={inputs.MAX_ID}):term_id>"
+TERM = "/memberships/<int:term_id>"  # the app-wide int converter stops at the column range
 
 
 def _terms_json(found: list[Membership]) -> list[dict]:

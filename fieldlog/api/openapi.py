@@ -15,24 +15,38 @@ from fieldlog.api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
 from fieldlog.api.openapi_schemas import (
     BOOL,
     DATE,
+    ID,
     INT,
+    JSON_BODY,
     SCHEMAS,
     SECURITY_SCHEMES,
+    SIGNED_IN,
     STR,
+    TEXT_RULE,
     UUID,
     WRITE,
     Schema,
     error_responses,
     json_content,
+    nullable,
     obj,
     ok,
     op,
     ref,
+    text,
 )
+from fieldlog.review.service import MAX_RATER, MAX_REPORT, MAX_VOTES
+from fieldlog.vocab import Grade, RaterGroup, RatingMode
 
 
 def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": INT}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": ID,
+        "description": "An id; one beyond 2147483647 answers 404.",
+    }
 
 
 def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
@@ -47,17 +61,29 @@ def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
 
 PARAMETERS = {
     **{n: _path_param(n) for n in ("log_id", "photo_id", "round_id", "account_id", "term_id")},
-    "page": _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+    "page": _query(
+        "page", {"type": "integer", "minimum": 1, "maximum": 10**6}, "Page number, from 1."
+    ),
     "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Items."),
-    "duty": _query("duty", STR, "Only this duty (a code from /duty-types)."),
-    "from": _query("from", DATE, "Only logs on or after this day."),
-    "to": _query("to", DATE, "Only logs on or before this day."),
-    "member": _query("member", INT, "A chair: the logs of this member of her committee."),
-    "org": _query("org", INT, "The committee's organisation (default: the one she chairs)."),
-    "period": _query("period", {"type": "string", "example": "2026Q3"}, "A quarter."),
+    "duty": _query("duty", text(32), "Only this duty (a code from /duty-types)."),
+    "from": _query("from", DATE, "Only logs on or after this day (YYYY-MM-DD)."),
+    "to": _query("to", DATE, "Only logs on or before this day (YYYY-MM-DD)."),
+    "member": _query("member", ID, "A chair: the logs of this member of her committee."),
+    "org": _query("org", ID, "The committee's organisation (default: the one she chairs)."),
+    "period": _query(
+        "period",
+        {"type": "string", "pattern": "^(19|2[0-9])[0-9]{2}Q[1-4]$", "example": "2026Q3"},
+        "A quarter that has begun (default: this one).",
+    ),
 }
 
-LOGIN = obj({"username": STR, "password": STR}, ("username", "password"))
+LOGIN = obj(
+    {
+        "username": {"type": "string", "maxLength": 64},
+        "password": {"type": "string", "maxLength": 128},
+    },
+    ("username", "password"),
+)
 PASSWORD = obj(
     {"current_password": STR, "new_password": STR},
     ("current_password", "new_password"),
@@ -76,6 +102,7 @@ UPLOAD = {
         "schema": obj(
             {"file": {"type": "string", "format": "binary"}, "client_id": UUID},
             ("file", "client_id"),
+            additionalProperties=False,  # any other part is refused (400)
             description="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (default 8 MiB) and "
             "PHOTO_MAX_PIXELS decoded (default 24 million; a JPEG counts at the reduced "
             "scale it is decoded at); at most PHOTOS_PER_LOG (default 6) photos per log. "
@@ -83,10 +110,14 @@ UPLOAD = {
         )
     }
 }
-REPORT = obj({"body": STR, "submit": BOOL}, ("body",))
+REPORT = obj(
+    {"body": text(MAX_REPORT), "submit": BOOL},
+    ("body",),
+    description=TEXT_RULE,
+)
 RATINGS = obj(
     {
-        "mode": {"type": "string", "enum": ["counts", "per_rater"], "default": "counts"},
+        "mode": {"type": "string", "enum": [m.value for m in RatingMode], "default": "counts"},
         "ratings": {
             "type": "array",
             "description": "counts: at most one line per group and grade (8). per_rater: at "
@@ -95,16 +126,17 @@ RATINGS = obj(
             "refused with 422.",
             "items": obj(
                 {
-                    "group": STR,
-                    "grade": STR,
-                    "votes": {"type": "integer", "default": 1},
-                    "rater": STR,
+                    "group": {"type": "string", "enum": [g.value for g in RaterGroup]},
+                    "grade": {"type": "string", "enum": [g.value for g in Grade]},
+                    "votes": {"type": "integer", "minimum": 0, "maximum": MAX_VOTES, "default": 1},
+                    "rater": nullable(text(MAX_RATER)),
                 },
                 ("group", "grade"),
             ),
         },
     },
     ("ratings",),
+    description='votes is a JSON integer (not 2.9, "5" or true). ' + TEXT_RULE,
 )
 ENTRY = ref("ReviewEntry")
 MY_REVIEW = {"allOf": [ENTRY, obj({"round": ref("ReviewRound")})]}
@@ -158,7 +190,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "This description.",
             {"200": ok("OpenAPI 3 document.", {"type": "object"})},
-            (),
+            ("400",),
             security=[],
         )
     },
@@ -166,7 +198,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op(
             "Log in; answers who she is with the CSRF token for later writes.",
             {"200": ok("Logged in.", ref("Account"))},
-            ("400", "401", "422", "429"),
+            ("400", "401", "415", "422", "429"),
             json_content(LOGIN),
             security=[],
         )
@@ -184,7 +216,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Change her own password. An account with a one-time password must do this "
             "first: every other route answers 403 until then.",
             {"200": ok("Changed; this session stays logged in.", ref("Account"))},
-            ("400", "401", "422"),
+            JSON_BODY,
             json_content(PASSWORD),
         )
     },
@@ -203,13 +235,13 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "Her logs (or a committee member's, for a chair), newest first.",
             {"200": ok("A page of logs.", ref("LogPage"))},
-            ("400", "401", "403"),
+            (*SIGNED_IN, "403", "422"),
             params=("page", "per_page", "duty", "from", "to", "member"),
         ),
         "post": op(
             "Create a log; the same client_id again answers 200 with the stored log.",
             {"201": ok("Created.", ref("Log")), "200": ok("Already stored.", ref("Log"))},
-            ("400", "401", "403", "409", "422"),
+            (*JSON_BODY, "403", "409"),
             json_content(ref("NewLog")),
         ),
     },
@@ -217,13 +249,13 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "One log she may read.",
             {"200": ok("The log.", ref("Log"))},
-            ("401", "404"),
+            (*SIGNED_IN, "404"),
             params=("log_id",),
         ),
         "patch": op(
             "Change her log; a stale version answers 409.",
             {"200": ok("Changed.", ref("Log"))},
-            ("400", "401", "403", "404", "409", "422"),
+            (*JSON_BODY, "403", "404", "409"),
             json_content(ref("LogChange")),
             ("log_id",),
         ),
@@ -258,7 +290,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "Send queued entries: each is created, known already, updated, rejected or in "
             "conflict, exactly once whatever is replayed.",
             {"200": ok("One result per entry, in order.", SYNC_ANSWER)},
-            ("400", "401", "413"),
+            (*JSON_BODY, "413"),
             json_content(SYNC_BODY),
         )
     },
@@ -266,14 +298,14 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "Her duties: this period, what she owes, the year.",
             {"200": ok("Her tracker.", TRACKER_ME)},
-            ("401", "403"),
+            (*SIGNED_IN, "403"),
         )
     },
     "/tracker": {
         "get": op(
             "A committee's statuses for a quarter (chair, or admin above).",
             {"200": ok("The grid.", TRACKER_GRID)},
-            ("400", "401", "403", "404"),
+            (*SIGNED_IN, "403", "404", "422"),
             params=("org", "period"),
         )
     },
@@ -287,7 +319,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "A round of her committee (chair).",
             {"200": ok("The round.", ROUND_WITH)},
-            ("401", "403", "404"),
+            (*SIGNED_IN, "403", "404"),
             params=("round_id",),
         )
     },
@@ -295,7 +327,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": op(
             "Save (or submit) her report.",
             {"200": ok("Saved.", MY_REVIEW)},
-            ("400", "401", "404", "409", "422"),
+            (*JSON_BODY, "404", "409"),
             json_content(REPORT),
             ("round_id",),
         )
@@ -304,7 +336,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": op(
             "Replace a member's ratings (chair); the result follows the round's rule.",
             {"200": ok("Rated.", ENTRY)},
-            ("400", "401", "403", "404", "409", "422"),
+            (*JSON_BODY, "403", "404", "409"),
             json_content(RATINGS),
             ("round_id", "account_id"),
         )
@@ -344,5 +376,5 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapijson_content() -> Response:
+def openapi_json() -> Response:
     return jsonify(document())

@@ -23,7 +23,7 @@ from fieldlog.vocab import JoinKind, LeaveKind, OrgKind
 
 ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DAY: Schema = {**DATE, "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-WRITE_ERRORS = ("400", "401", "403", "404", "422")
+WRITE_ERRORS = ("400", "401", "403", "404", "415", "422")
 
 
 def _enum(values: Any) -> Schema:
@@ -173,7 +173,7 @@ ADMIN_PATHS: dict[str, dict[str, Any]] = {
         "get": op(
             "A committee's terms, current and past (its chair, or an admin above it).",
             {"200": ok("Terms, current ones first, by name.", _list("Membership"))},
-            ("400", "401", "403", "404"),
+            ("400", "401", "403", "404", "422"),
             params=("org",),
         ),
         "post": op(

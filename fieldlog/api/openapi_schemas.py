@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldlog.periods import Cadence
+from fieldlog.textcheck import MAX_ID
 from fieldlog.vocab import Grade, HelpTarget, Method, ProposalStatus, RaterGroup, RatingMode
 
 Schema = dict[str, Any]
@@ -52,10 +53,18 @@ def _errors(codes: tuple[str, ...]) -> dict[str, Any]:
     return {c: {"$ref": f"#/components/responses/E{c}"} for c in codes}
 
 
+# Every call may answer 400 (a query parameter with control characters is refused
+# anywhere); every one that needs a login answers 401 without it.
+SIGNED_IN = ("400", "401")
+# What any JSON body may answer: not JSON (415), not one JSON object (400), text that
+# breaks the text rule (422).
+JSON_BODY = ("400", "401", "415", "422")
+
+
 def op(
     summary: str,
     responses: dict[str, Any],
-    errors: tuple[str, ...] = ("401",),
+    errors: tuple[str, ...] = SIGNED_IN,
     body: dict[str, Any] | None = None,
     params: tuple[str, ...] = (),
     security: list[dict[str, list[str]]] | None = None,
@@ -80,6 +89,23 @@ BOOL: Schema = {"type": "boolean"}
 DATE: Schema = {"type": "string", "format": "date"}
 INSTANT: Schema = {"type": "string", "format": "date-time"}
 UUID: Schema = {"type": "string", "format": "uuid"}
+ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+VERSION: Schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+TEXT_RULE = (
+    "Text anywhere in a body may not hold control characters other than tab and line feed "
+    "(a carriage return only before a line feed) nor lone surrogates: 422 naming the field."
+)
+# fieldlog.textcheck's rule as a pattern (ECMA, Rust and Python read it alike), but for
+# lone surrogates, which a regular expression of the pattern dialects cannot name.
+TEXT_PATTERN = r"^(?:[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n)*$"
+
+
+def text(max_length: int | None = None) -> Schema:
+    """Text a request may send: the text rule, and at most ``max_length`` characters."""
+    schema: Schema = {"type": "string", "pattern": TEXT_PATTERN}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
 
 
 def _enum(values: type) -> Schema:
@@ -98,7 +124,7 @@ LOG_FIELDS: dict[str, Schema] = {
     "help_target": nullable(_enum(HelpTarget)),
     "help_kind": nullable({"type": "string", "maxLength": 200}),
     "volunteer_activity": nullable({"type": "string", "maxLength": 120}),
-    "volunteer_hours": nullable({"type": "number", "exclusiveMinimum": True, "minimum": 0}),
+    "volunteer_hours": nullable({"type": "number"}),
     "women_names": nullable(
         {
             "type": "string",
@@ -108,6 +134,37 @@ LOG_FIELDS: dict[str, Schema] = {
     ),
     "notes": nullable({"type": "string", "maxLength": 4000}),
 }
+
+
+def _number_or_text(number: Schema, pattern: str, description: str) -> Schema:
+    """A JSON number, or the same written as a form field's text (a phone's queue sends
+    its form's values), or null."""
+    text = {"type": "string", "pattern": pattern}
+    return {"oneOf": [{**number, "nullable": True}, text], "description": description}
+
+
+# What a request may send: as LOG_FIELDS, free text under the text rule, numbers also as
+# digits in text.
+LOG_INPUT_FIELDS: dict[str, Schema] = {
+    **LOG_FIELDS,
+    **{
+        name: nullable(text(LOG_FIELDS[name]["maxLength"]))
+        for name in ("place", "topic", "needs", "proposal_text", "proposal_answer")
+        + ("help_kind", "volunteer_activity", "women_names", "notes")
+    },
+    "women_count": _number_or_text(
+        {"type": "integer", "minimum": 0},
+        "^[0-9]{1,9}$",
+        "A whole number (at most MAX_WOMEN_PER_LOG, default 5000).",
+    ),
+    "volunteer_hours": _number_or_text(
+        {"type": "number"},
+        "^[0-9]{1,9}([.][0-9]{1,9})?$",
+        "Hours from 0.5 to 100 in steps of 0.5 (else 422, when the duty asks for hours); "
+        "NaN and Infinity are not numbers (400, or 422 as text).",
+    ),
+}
+DUTY_CODE = {**text(32), "description": "A code from /duty-types."}
 
 _PHOTO = obj(
     {
@@ -141,20 +198,20 @@ _LOG = obj(
 )
 
 _NEW_LOG = obj(
-    {"duty": STR, "client_id": UUID, "happened_on": DATE, **LOG_FIELDS},
+    {"duty": DUTY_CODE, "client_id": UUID, "happened_on": DATE, **LOG_INPUT_FIELDS},
     ("duty", "client_id", "happened_on"),
-    description="Fields the duty does not ask for are ignored; which are required depends "
-    "on the duty (see /duty-types).",
+    description="Fields the duty does not ask for are ignored (not even read); which are "
+    "required depends on the duty (see /duty-types). Dates are written YYYY-MM-DD. " + TEXT_RULE,
 )
 
 _SYNC_ENTRY = obj(
     {
         "client_id": UUID,
-        "duty": STR,
+        "duty": DUTY_CODE,
         "happened_on": DATE,
-        **LOG_FIELDS,
-        "log_id": {"type": "integer", "description": "Set for an edit of an existing log."},
-        "version": {"type": "integer", "description": "Edits: the version the phone saw."},
+        **LOG_INPUT_FIELDS,
+        "log_id": {**ID, "description": "Set for an edit of an existing log."},
+        "version": {**VERSION, "description": "Edits: the version the phone saw."},
     },
     ("client_id",),
     description="A new log (client_id, duty, happened_on and the duty's fields) or an edit "
@@ -259,7 +316,12 @@ _REVIEW_ENTRY = obj(
         "ratings": {
             "type": "array",
             "items": obj(
-                {"group": _enum(RaterGroup), "grade": _enum(Grade), "votes": INT, "rater": STR}
+                {
+                    "group": _enum(RaterGroup),
+                    "grade": _enum(Grade),
+                    "votes": INT,
+                    "rater": nullable(STR),
+                }
             ),
         },
         "computed_grade": nullable(STR),
@@ -281,9 +343,10 @@ SCHEMAS: dict[str, Schema] = {
     "Duty": _DUTY,
     "NewLog": _NEW_LOG,
     "LogChange": obj(
-        {"duty": STR, "happened_on": DATE, "version": INT, **LOG_FIELDS},
+        {"duty": DUTY_CODE, "happened_on": DATE, "version": VERSION, **LOG_INPUT_FIELDS},
         description="Only the fields sent change; version makes a change against a log "
-        "changed since answer 409.",
+        "changed since answer 409. Fields the log's duty does not ask for are ignored. "
+        + TEXT_RULE,
     ),
     "Log": _LOG,
     "LogPage": obj(
@@ -315,12 +378,15 @@ SECURITY_SCHEMES: dict[str, Schema] = {
 }
 
 ERROR_TEXT = {
-    "400": "Malformed request, missing or wrong CSRF token.",
-    "401": "Not logged in.",
+    "400": "Malformed request: a body that is not one JSON object (NaN, Infinity and nesting "
+    "deeper than 16 levels included), a bad query parameter (one with control characters "
+    "anywhere), a missing or wrong CSRF token.",
+    "401": "Not logged in (or, for /login, a wrong login name or password).",
     "403": "Not allowed.",
-    "404": "No such resource, or not one she may see.",
+    "404": "No such resource, or not one she may see (also ids beyond 2147483647).",
     "409": "Changed elsewhere, or closed.",
     "413": "Too large.",
+    "415": "The body is not sent as JSON.",
     "422": "Refused: see the fields.",
     "429": "Too many attempts.",
     "503": "Busy: send it again later.",

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from fieldlog import access
 from fieldlog.api import bp
+from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.serialize import photo_json
 from fieldlog.api.views import api_login_required
 from fieldlog.database import idle
@@ -19,6 +20,8 @@ from fieldlog.errors import FieldErrors
 from fieldlog.extensions import db
 from fieldlog.photos import service, storage
 from fieldlog.photos.service import PhotoRejected
+
+UPLOAD_PARTS = frozenset({"file", "client_id"})
 
 
 def _file_error(message: str, status: int = 422) -> FieldErrors:
@@ -31,6 +34,9 @@ def _file_error(message: str, status: int = 422) -> FieldErrors:
 @api_login_required
 def upload_photo(log_id: int) -> tuple[Response, int]:
     log = access.guard_own_log(current_user, log_id)
+    unknown = (set(request.form) | set(request.files)) - UPLOAD_PARTS
+    if unknown:
+        raise InvalidRequest({name: [_("This field is not read here.")] for name in unknown})
     client_id = service.upload_id(request.form.get("client_id"))
     known = service.known_upload(current_user, log, client_id)
     if known is not None:  # a retry whose first answer was lost

@@ -106,18 +106,35 @@ def get_round(round_id: int) -> Response:
     )
 
 
+def _line(raw: Any) -> RatingLine:
+    """One rating: group and grade as text, votes a whole number, rater text or null."""
+    group, grade, rater = raw.get("group"), raw.get("grade"), raw.get("rater")
+    votes = raw.get("votes", 1)
+    if not isinstance(group, str) or not isinstance(grade, str):
+        raise ValueError("group and grade are text")
+    if rater is not None and not isinstance(rater, str):
+        raise ValueError("rater is text")
+    if isinstance(votes, bool) or not isinstance(votes, int):
+        raise ValueError("votes is a whole number")  # not 2.9, "5" or true
+    return RatingLine(group, grade, votes, rater)
+
+
 def _lines(body: dict[str, Any]) -> list[RatingLine]:
     raw = body.get("ratings")
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
         raise InvalidRequest({"ratings": [_("Send the ratings as a list of objects.")]})
     try:
-        return [
-            RatingLine(str(x["group"]), str(x["grade"]), int(x.get("votes", 1)), x.get("rater"))
-            for x in raw
-        ]
-    except (KeyError, TypeError, ValueError) as error:
+        return [_line(x) for x in raw]
+    except ValueError as error:
         raise InvalidRequest(
-            {"ratings": [_("Each rating needs a group, a grade and a whole number of votes.")]}
+            {
+                "ratings": [
+                    _(
+                        "Each rating needs a group and a grade as text, a whole number of "
+                        "votes, and the rater as text or null."
+                    )
+                ]
+            }
         ) from error
 
 
@@ -129,7 +146,10 @@ def put_ratings(round_id: int, account_id: int) -> Response:
     if entry is None:
         raise NotFound(_("Not found."))
     body = inputs.json_body()
-    service.rate(current_user, entry, str(body.get("mode", "counts")), _lines(body))
+    mode = body.get("mode", "counts")
+    if not isinstance(mode, str):
+        raise InvalidRequest({"mode": [_("Please choose one of the options.")]})
+    service.rate(current_user, entry, mode, _lines(body))
     db.session.commit()
     return jsonify(_entry_json(entry, chair=True))
 

@@ -75,15 +75,9 @@ def _create(cid: str, raw: dict[str, Any]) -> Outcome:
     return Outcome(cid, CREATED if created else EXISTS, log)
 
 
-def _whole(raw: dict[str, Any], name: str) -> int:
-    value = raw.get(name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldErrors({name: _("Send a whole number.")})
-    return value
-
-
 def _edit(cid: str, raw: dict[str, Any]) -> Outcome:
-    log_id, version = _whole(raw, "log_id"), _whole(raw, "version")
+    log_id = inputs.whole_number(raw.get("log_id"), "log_id", low=1)
+    version = inputs.whole_number(raw.get("version"), "version")
     log = db.session.get(Log, log_id)
     if log is None or not access.can_read_log(current_user, log):
         return Outcome(cid, REJECTED, error=_("No such entry."))
@@ -112,6 +106,9 @@ def _one(raw: Any) -> Outcome:
         sent = raw.get("client_id")
         return Outcome(sent if isinstance(sent, str) else None, REJECTED,
                        error=_("Please check the marked fields."), fields=errors)  # fmt: skip
+    errors = inputs.text_errors(raw)
+    if errors:
+        return Outcome(cid, REJECTED, error=_("Please check the marked fields."), fields=errors)
     try:
         with db.session.begin_nested():
             return _edit(cid, raw) if raw.get("log_id") is not None else _create(cid, raw)
@@ -125,7 +122,7 @@ def _one(raw: Any) -> Outcome:
 @bp.post("/sync")
 @api_login_required
 def sync() -> Response:
-    outcomes = [_one(raw) for raw in _entries(inputs.json_body())]
+    outcomes = [_one(raw) for raw in _entries(inputs.json_body(itemised=("entries",)))]
     logs = [o.log for o in outcomes if o.log is not None]
     by_id = {log.id: data for log, data in zip(logs, logs_json(logs), strict=True)}
     results = [

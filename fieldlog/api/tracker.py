@@ -18,7 +18,7 @@ from fieldlog import access
 from fieldlog.api import bp, inputs
 from fieldlog.api.errors import InvalidRequest
 from fieldlog.api.views import api_login_required
-from fieldlog.errors import NotAllowed
+from fieldlog.errors import FieldErrors, NotAllowed
 from fieldlog.models import Organisation
 from fieldlog.obligations import Obligation, Status
 from fieldlog.periods import Cadence, Period, parse_period, period_of
@@ -71,10 +71,9 @@ def tracker_me() -> Response:
     )
 
 
-def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Period:
+def _quarter(raw: str | None, current: Period, errors: dict[str, list[str]]) -> Period:
     """``period`` from the query (a quarter such as 2026Q3), the current one when absent."""
-    current = period_of(today, Cadence.QUARTER)
-    if raw is None or raw == "":
+    if raw is None:
         return current
     try:
         period = parse_period(raw)
@@ -82,19 +81,20 @@ def _quarter(raw: str | None, today: date, errors: dict[str, list[str]]) -> Peri
         period = None
     if period is None or period.cadence is not Cadence.QUARTER:
         errors["period"] = [_("Send a quarter such as %(code)s.", code=current.code)]
-    elif period.start > today:
-        errors["period"] = [_("This quarter has not started yet.")]
-    else:
-        return period
-    return current
+        return current
+    return period
 
 
 def _readable_org(args: Mapping[str, str], today: date) -> tuple[Organisation, Period]:
+    """The committee and quarter asked for: 400 when a parameter is malformed, 422 when it
+    is left out and cannot be guessed or names a quarter still to come."""
     errors: dict[str, list[str]] = {}
     org_id = inputs.org_arg(args.get("org"), access.chaired_org_ids(current_user), errors)
-    quarter = _quarter(args.get("period"), today, errors)
+    quarter = _quarter(args.get("period"), period_of(today, Cadence.QUARTER), errors)
     if errors or org_id is None:
         raise InvalidRequest(errors)
+    if quarter.start > today:
+        raise FieldErrors({"period": _("This quarter has not started yet.")})
     return access.guard_overseen(current_user, org_id), quarter
 
 

@@ -37,9 +37,22 @@ def api_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+PUBLIC = frozenset({"api.login", "api.openapi_json"})
+csrf.exempt(bp)  # checked by _login_then_csrf, once the caller is known to be logged in
+
+
 @bp.before_request
-def _no_store() -> None:
+def _login_then_csrf() -> None:
+    """No caching of personal data; a call that needs a login answers 401 before anything
+    else (a missing CSRF token is beside the point then); a logged-in caller's writes carry
+    the CSRF token."""
     g.no_store = True  # personal data: no caching by the browser or a proxy
+    if request.endpoint in PUBLIC:
+        return
+    if not current_user.is_authenticated:
+        raise DomainError(_("Please log in first."), status=401)
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
 
 
 def _tz() -> str:
@@ -115,6 +128,8 @@ def create_log() -> tuple[Response, int, dict[str, str]]:
     errors: inputs.Errors = {}
     duty = inputs.duty_of(body, errors)
     client_id = inputs.client_id_of(body, errors)
+    if body.get("happened_on") is None:  # required even when client_id is known already
+        errors["happened_on"] = [_("Please enter the date.")]
     data = inputs.log_input(body, errors)
     if errors or duty is None or data is None:
         raise FieldErrors(errors)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from fieldlog.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Login name (often her phone number) and password."""
 
     username = StringField(
@@ -24,7 +25,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """Change her own password."""
 
     current_password = PasswordField(
@@ -48,7 +49,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(Form):
     """Switch the interface language."""
 
     locale = HiddenField(validators=[DataRequired()])

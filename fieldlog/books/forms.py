@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from fieldlog.books.service import MAX_REASON
+from fieldlog.forms import Form
 
 
-class BookForm(FlaskForm):
+class BookForm(Form):
     """Her book: whether it shows the women's names; save that choice, or submit the book."""
 
     include_names = BooleanField(
@@ -23,7 +23,7 @@ class BookForm(FlaskForm):
     submit = SubmitField(_l("Submit my record book"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     """Why the chair reopens a submitted book (she is told, and it is audited)."""
 
     reason = StringField(

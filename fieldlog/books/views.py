@@ -64,7 +64,7 @@ def _chosen_year(years: list[int], default: int) -> int:
 def index():
     if current_user.memberships:
         return redirect(url_for("books.mine"))
-    chaired = sorted(access.chaired_org_ids(current_user))
+    chaired = access.chaired_in_order(current_user)
     if chaired:
         return redirect(url_for("books.committee", org_id=chaired[0]))
     abort(404)

@@ -50,7 +50,7 @@ def _render(template: str, form: FlaskForm | None = None, **context: Any):
 @bp.route("/")
 @chair_required
 def index():
-    org_ids = sorted(access.chaired_org_ids(current_user))
+    org_ids = access.chaired_in_order(current_user)
     return redirect(url_for("committee.members", org_id=org_ids[0]))
 
 
@@ -69,7 +69,7 @@ def members(org_id: int):
         terms=all_terms,
         counts=counts,
         today=today,
-        chaired=sorted(access.chaired_org_ids(current_user)),
+        chaired=access.chaired_in_order(current_user),
         active=active,
         size=note,
         can_manage=access.can_manage_committee(current_user, org),

@@ -4,11 +4,12 @@ file. Choices are set by the views; an unknown choice is refused by WTForms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
+from fieldlog.forms import Form
 
-class LedgerForm(FlaskForm):
+
+class LedgerForm(Form):
     """A chair's committee ledger."""
 
     span = SelectField(_l("Period"))

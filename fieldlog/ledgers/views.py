@@ -25,7 +25,7 @@ from fieldlog.periods import Period, parse_period
 from fieldlog.webutil import admin_required, app_today, chair_required, current_locale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # werkzeug adds "; charset=utf-8" to text types
 
 
 def _span_choices(today: date) -> list[SelectChoice]:

@@ -6,8 +6,9 @@ and the date rules are checked by ``logs.service``, the single copy shared with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -22,9 +23,11 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from fieldlog import labels
+from fieldlog.catalogue import LOG_FIELDS
+from fieldlog.forms import Form
 
 
-class LogForm(FlaskForm):
+class LogForm(Form):
     """Every field a duty may ask for; the template renders the duty's own subset."""
 
     client_id = HiddenField()
@@ -70,12 +73,19 @@ class LogForm(FlaskForm):
         labels.FIELD["volunteer_hours"],
         places=1,
         validators=[Optional()],
-        render_kw={"inputmode": "decimal", "step": "0.5", "min": 0},
+        render_kw={"inputmode": "decimal", "step": "0.5", "min": "0.5", "max": "100"},
     )
     women_names = StringField(labels.FIELD["women_names"], validators=[Optional(), Length(max=300)])
     notes = TextAreaField(labels.FIELD["notes"], validators=[Optional(), Length(max=4000)])
     # Checked by fieldlog.photos (content, size, count), not here.
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
+
+    def only(self, names: Iterable[str]) -> LogForm:
+        """This form without the log fields missing from ``names`` (those a duty does not
+        ask for): whatever is posted for them is neither read nor checked."""
+        for name in set(LOG_FIELDS) - set(names):
+            del self[name]
+        return self
 
     def log_data(self) -> dict:
         """The submitted values by field name, for ``LogInput.from_mapping``."""
@@ -83,7 +93,7 @@ class LogForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """Filters on her log list (GET, no CSRF)."""
 
     class Meta:

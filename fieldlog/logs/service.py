@@ -21,8 +21,9 @@ from fieldlog.models import Account, DutyType, Log
 from fieldlog.timeutil import now_utc
 from fieldlog.vocab import AuditAction, HelpTarget, Method, ProposalStatus
 
+MIN_VOLUNTEER_HOURS = HOURS_STEP = Decimal("0.5")
 MAX_VOLUNTEER_HOURS = Decimal(100)
-_CHOICES: dict[str, frozenset[str]] = {
+CHOICES: dict[str, frozenset[str]] = {
     "method": frozenset(Method),
     "proposal_status": frozenset(ProposalStatus),
     "help_target": frozenset(HelpTarget),
@@ -101,21 +102,32 @@ def _check_date(actor: Account, day: date | None, today: date) -> dict[str, str]
 
 
 def _check_values(duty: DutyType, data: LogInput) -> dict[str, str]:
+    """Problems with the values: a choice that is not one (whatever the field), and the
+    rules of the fields ``duty`` asks for (the others are not stored)."""
     errors: dict[str, str] = {}
-    values = asdict(data)
+    sent = asdict(data)
+    for name, allowed in CHOICES.items():
+        if sent.get(name) is not None and sent[name] not in allowed:
+            errors[name] = _("Please choose one of the options.")
+    values = {name: value for name, value in sent.items() if name in duty.fields}
     for name in duty.required:
         if values.get(name) in (None, ""):
             errors[name] = _("This is required for this duty.")
-    for name, allowed in _CHOICES.items():
-        if values.get(name) is not None and values[name] not in allowed:
-            errors[name] = _("Please choose one of the options.")
     limit = current_app.config["MAX_WOMEN_PER_LOG"]
-    if data.women_count is not None and not 0 <= data.women_count <= limit:
+    count = values.get("women_count")
+    if count is not None and not 0 <= count <= limit:
         errors["women_count"] = _("Enter a whole number from 0 to %(n)s.", n=limit)
-    hours = data.volunteer_hours
-    if hours is not None and not Decimal(0) < hours <= MAX_VOLUNTEER_HOURS:
-        errors["volunteer_hours"] = _("Enter hours between 0.5 and 100.")
+    hours = values.get("volunteer_hours")
+    if hours is not None and not valid_hours(hours):
+        errors["volunteer_hours"] = _("Enter hours from 0.5 to 100, in steps of 0.5 (e.g. 2.5).")
     return errors
+
+
+def valid_hours(hours: Decimal) -> bool:
+    """Volunteer hours: a number from 0.5 to 100 in steps of 0.5, as the form asks."""
+    if not hours.is_finite() or not MIN_VOLUNTEER_HOURS <= hours <= MAX_VOLUNTEER_HOURS:
+        return False
+    return hours % HOURS_STEP == 0
 
 
 def validate(actor: Account, duty: DutyType, data: LogInput, today: date) -> dict[str, Any]:

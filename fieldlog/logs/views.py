@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from fieldlog import access, labels
+from fieldlog import access, labels, textcheck
 from fieldlog.database import idle
 from fieldlog.extensions import db
 from fieldlog.logs import bp, queries, service
@@ -69,11 +69,12 @@ def _committees(today: date) -> list[tuple[str, list[str]]]:
 @login_required
 def new(code: str):
     duty = service.duty_by_code(code) or abort(404)
-    form = LogForm()
+    form = LogForm().only(duty.fields)
     if request.method == "GET":
         form.client_id.data = str(uuid.uuid4())
         form.happened_on.data = _prefill_date(request.args.get("on"))
-        form.method.data = service.usual_method(current_user)
+        if "method" in form:
+            form.method.data = service.usual_method(current_user)
     elif form.validate_on_submit():
         data = LogInput.from_mapping(form.log_data())
         checked = _decoded(form)
@@ -114,10 +115,7 @@ def _saved_new(duty, created: bool):
 def _prefill_date(raw: str | None):
     """Today, or the day asked for by ``?on=`` (to log late inside a missed period)."""
     today = app_today()
-    try:
-        wanted = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        return today
+    wanted = textcheck.iso_date(raw or "") or today
     return wanted if wanted <= today else today
 
 
@@ -175,7 +173,7 @@ def view(log_id: int):
 @login_required
 def edit(log_id: int):
     log = access.guard_own_log(current_user, log_id)
-    form = LogForm(obj=log if request.method == "GET" else None)
+    form = LogForm(obj=log if request.method == "GET" else None).only(log.duty_type.fields)
     if request.method == "GET":
         form.version.data = str(log.version)
     elif form.validate_on_submit():

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from fieldlog import labels
+from fieldlog import labels, textcheck
+from fieldlog.forms import Form
 from fieldlog.meetings.service import MAX_REASON, MeetingInput, reason_field, status_field
 from fieldlog.models import Account, Meeting
 from fieldlog.vocab import AttendanceStatus
@@ -22,7 +22,7 @@ from fieldlog.vocab import AttendanceStatus
 MAX_TEXT = 5000
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     """The fixed part; ``meeting_form`` adds the per-member fields."""
 
     held_on = DateField(_l("Date of the meeting"), validators=[Optional()])
@@ -102,7 +102,4 @@ def meeting_form(
 
 def posted_date(raw: str | None, fallback: date) -> date:
     """The meeting date typed in the form, or ``fallback`` when absent or not a date."""
-    try:
-        return date.fromisoformat(raw or "")
-    except ValueError:
-        return fallback
+    return textcheck.iso_date(raw or "") or fallback

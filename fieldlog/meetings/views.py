@@ -28,7 +28,7 @@ LABELS = {"kind_labels": labels.MEETING_KIND, "attendance_labels": labels.ATTEND
 @bp.route("/")
 @chair_required
 def index():
-    org_ids = sorted(access.chaired_org_ids(current_user))
+    org_ids = access.chaired_in_order(current_user)
     return redirect(url_for("meetings.committee", org_id=org_ids[0]))
 
 

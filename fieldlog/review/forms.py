@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from fieldlog import labels
+from fieldlog.forms import Form
 from fieldlog.models import ReviewEntry
 from fieldlog.periods import Period
 from fieldlog.review.service import MAX_RATER, MAX_REASON, MAX_REPORT, MAX_VOTES, RatingLine
@@ -30,7 +30,7 @@ EXTRA_ROWS = 4
 MAX_ROWS = 200
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     """Choose the half-year to review."""
 
     half = SelectField(_l("Half-year"), validate_choice=False)
@@ -44,7 +44,7 @@ class OpenRoundForm(FlaskForm):
             self.half.data = ended[0].code
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """Her report; ``submit`` tells save from submit."""
 
     body = TextAreaField(
@@ -64,7 +64,7 @@ def rater_fields(index: int) -> tuple[str, str, str]:
     return f"r{index}_rater", f"r{index}_group", f"r{index}_grade"
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """The fixed part; ``rating_form`` adds the count fields and the per-rater lines."""
 
     mode = RadioField(_l("How you enter the ratings"), validate_choice=False)
@@ -169,7 +169,7 @@ def rating_form(entry: ReviewEntry, rows: int | None = None, **kwargs) -> Rating
     return form
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     """The chair's own result, with the reason."""
 
     grade = SelectField(_l("Result"), validate_choice=False)

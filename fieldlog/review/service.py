@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fieldlog import access, grading
+from fieldlog import access, forms, grading
 from fieldlog.audit import record
 from fieldlog.errors import Conflict, DomainError, FieldErrors, NotAllowed
 from fieldlog.extensions import db
@@ -180,6 +180,7 @@ def save_report(
         raise NotAllowed(_("Only she writes her own report."))
     _check_open(entry.round)
     text = (body or "").strip()
+    forms.check_text(body=text)
     if len(text) > MAX_REPORT:
         raise FieldErrors({"body": _("Use at most %(max)d characters.", max=MAX_REPORT)})
     if submit and not text:
@@ -264,6 +265,8 @@ def _check_lines(
         if not 0 <= line.votes <= MAX_VOTES:
             raise DomainError(_("Votes must be between 0 and %(max)d.", max=MAX_VOTES))
         rater = (line.rater or "").strip() or None
+        if problem := forms.text_problem(rater):
+            raise FieldErrors({"ratings": problem})
         if mode == RatingMode.PER_RATER and rater is None:
             raise DomainError(_("Each rating needs the rater's name."))
         if rater and len(rater) > MAX_RATER:
@@ -326,6 +329,7 @@ def override(
     _check_chair(actor, entry.round.organisation_id)
     _check_open(entry.round)
     reason = (reason or "").strip() or None
+    forms.check_text(reason=reason)
     if grade is not None and grade not in {g.value for g in Grade}:
         raise FieldErrors({"grade": _("Please choose one of the options.")})
     if grade is not None and not reason:

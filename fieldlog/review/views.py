@@ -51,7 +51,7 @@ def _half_label(round_: ReviewRound) -> str:
 @bp.route("/")
 @login_required
 def index():
-    org_ids = sorted(access.chaired_org_ids(current_user))
+    org_ids = access.chaired_in_order(current_user)
     if not org_ids:
         return redirect(url_for("review.mine"))
     return redirect(url_for("review.committee", org_id=org_ids[0]))

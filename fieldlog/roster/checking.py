@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from fieldlog import access
+from fieldlog import access, forms, textcheck
 from fieldlog.extensions import db
 from fieldlog.models import Account, Organisation
 from fieldlog.roster import columns
@@ -26,7 +26,6 @@ from fieldlog.roster.reading import FileRefused, Table, cell_text
 from fieldlog.spreadsheet import column_letter
 from fieldlog.vocab import JoinKind
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 ORG_SEPARATORS = re.compile(r"\s*[/／\\、>＞]\s*")
 
 
@@ -109,6 +108,8 @@ def read_rows(table: Table) -> Roster:
         for key, index in positions.items():
             if index in formulas[number]:
                 row.add(key, _("Formulas are not accepted: type the value itself."))
+        for key, messages in forms.text_errors(row.cells).items():
+            row.add(key, messages[0])
         _read_values(row, cells, roles, joins)
         rows.append(row)
     return Roster(rows, letters)
@@ -165,13 +166,28 @@ def _date(row: RosterRow, value: Any) -> date | None:
     text = cell_text(value)
     if not text:
         return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    row.add("joined_on", _("Not a date. Write it as 2026-03-01."))
-    return None
+    day = textcheck.iso_date(text) or _sheet_date(text)
+    if day is None:
+        row.add("joined_on", _("Not a date. Write it as 2026-03-01."))
+    return day
+
+
+# Dates as spreadsheets write them as text (a CSV saved by Excel in Chinese writes 2025/3/1):
+# the year first, then the month and the day, one separator kind; nothing else is guessed.
+_SHEET_DATE = re.compile(
+    r"([0-9]{4})(/|-)([0-9]{1,2})\2([0-9]{1,2})|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"
+)
+
+
+def _sheet_date(text: str) -> date | None:
+    match = _SHEET_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = match.group(1, 3, 4) if match.group(1) else match.group(5, 6, 7)
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:  # 2025/2/30
+        return None
 
 
 # Organisations -----------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from fieldlog.forms import Form
 
-class UploadForm(FlaskForm):
+
+class UploadForm(Form):
     """A filled-in roster (XLSX or CSV)."""
 
     file = FileField(
@@ -19,7 +20,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """Import the file just previewed (its SHA-256, so another tab's upload is not taken)."""
 
     sha256 = HiddenField(validators=[DataRequired()])

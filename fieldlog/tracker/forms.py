@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
+
+from fieldlog.forms import Form
 
 MAX_REASON = 200
 
@@ -19,7 +20,7 @@ SUGGESTED_REASONS = (
 )
 
 
-class GridFilters(FlaskForm):
+class GridFilters(Form):
     """Quarter, duty and status filters of the committee grid (GET, no CSRF)."""
 
     class Meta:
@@ -30,7 +31,7 @@ class GridFilters(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=False)
 
 
-class ExcuseForm(FlaskForm):
+class ExcuseForm(Form):
     """Why the chair excuses one obligation: a suggested reason, or her own words."""
 
     preset = RadioField(_l("Reason"), validators=[Optional()])

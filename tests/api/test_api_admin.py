@@ -152,9 +152,9 @@ def test_malformed_bodies_are_400_with_the_fields(api_as, world, body, fields):
     assert set(answer["fields"]) == fields
 
 
-@pytest.mark.parametrize("body", [["丙村"], "丙村", None])
-def test_a_body_that_is_not_an_object_is_400(api_as, world, body):
-    assert_json_error(api_as("admin").post("/organisations", body), 400)
+@pytest.mark.parametrize(("body", "status"), [(["丙村"], 400), ("丙村", 400), (None, 415)])
+def test_a_body_that_is_not_a_json_object_is_refused(api_as, world, body, status):
+    assert_json_error(api_as("admin").post("/organisations", body), status)
 
 
 # --- POST /accounts ----------------------------------------------------------------------

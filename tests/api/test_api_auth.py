@@ -55,7 +55,7 @@ def test_login_refuses_a_form_encoded_body(api, world):
     response = api.client.post(
         f"{BASE}/login", data={"username": "member", "password": "correct-horse-42"}
     )
-    assert_json_error(response, 400)
+    assert_json_error(response, 415)
 
 
 def test_login_accepts_a_phone_number_sent_as_a_number(api, make_org, make_member):

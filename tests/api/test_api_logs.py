@@ -171,9 +171,13 @@ def test_several_syntax_problems_come_back_together(member):
     assert {"duty", "women_count", "place", "client_id"} <= set(errors)
 
 
-@pytest.mark.parametrize("payload", [[1, 2], "text", None])
+@pytest.mark.parametrize("payload", [[1, 2], "text"])
 def test_a_body_that_is_not_a_json_object_is_400(member, payload):
     assert_json_error(member.post("/logs", payload), 400)
+
+
+def test_a_body_that_is_not_json_is_415(member):
+    assert_json_error(member.post("/logs", None), 415)
 
 
 def test_an_admin_without_membership_cannot_log(api, world):

@@ -134,3 +134,44 @@ def test_admin_answers_match_their_schemas(spec, api_as, world, frozen):
     for listed in _answer(admin.get("/memberships", org=world["village_a"].id)):
         conforms(spec, "Membership", listed)
     conforms(spec, "Error", _answer(admin.post("/memberships", {**join, "joined_on": "9/1"}), 400))
+
+
+def test_refusals_are_documented(spec):
+    login = spec["paths"]["/login"]["post"]["responses"]
+    assert {"400", "401", "415", "422", "429"} <= set(login)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "400" in codes, (path, method)  # a query parameter with control characters
+            if "requestBody" in operation and path != "/logs/{log_id}/photos":
+                assert {"415", "422"} <= codes, (path, method)
+
+
+def test_ids_are_limited_to_the_integer_column(spec):
+    for name in ("log_id", "photo_id", "round_id", "account_id", "member", "org"):
+        schema = spec["components"]["parameters"][name]["schema"]
+        assert (schema["minimum"], schema["maximum"]) == (1, 2**31 - 1), name
+
+
+def test_a_rating_without_rater_conforms(spec, app, api_as, world, frozen):
+    from datetime import date
+
+    from fieldlog.extensions import db
+    from fieldlog.models import Account, Organisation
+    from fieldlog.review import service
+
+    with app.app_context():
+        chair = db.session.get(Account, world["chair"].id)
+        org = db.session.get(Organisation, world["village_a"].id)
+        round_id = service.open_round(chair, org, "2026H1", date(2026, 9, 20)).id
+        db.session.commit()
+    chair = api_as("chair")
+    line = {"group": "member", "grade": "qualified", "votes": 2, "rater": None}
+    response = chair.client.put(
+        f"{BASE}/reviews/{round_id}/members/{world['member'].id}/ratings",
+        json={"mode": "counts", "ratings": [line]},
+        headers={"X-CSRFToken": chair.token},
+    )
+    assert response.status_code == 200
+    conforms(spec, "ReviewEntry", response.get_json())
+    conforms(spec, "ReviewRound", chair.get(f"/reviews/{round_id}").get_json())

@@ -19,6 +19,7 @@ PURE = [
     "fieldlog.vocab",
     "fieldlog.catalogue",
     "fieldlog.grading",
+    "fieldlog.textcheck",
 ]
 
 # Prints the modules that importing the given ones added, other than stdlib and fieldlog's own.

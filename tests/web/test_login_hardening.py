@@ -278,3 +278,17 @@ def test_a_new_account_gets_a_seven_day_one_time_password(app, world, clock):
         assert account.must_change_password
         assert account.one_time_expires_at == clock.instant + timedelta(days=7)
         assert account.one_time_used_at is None
+
+
+@pytest.mark.parametrize("name", ["mem\x00ber", "member\x1b", "\x7fmember"])
+def test_control_characters_in_the_login_name_are_a_field_error(client, world, name):
+    from tests.conftest import csrf_from as token_of
+
+    page = client.get("/auth/login").get_data(as_text=True)
+    response = client.post(
+        "/auth/login",
+        data={"username": name, "password": PASSWORD, "csrf_token": token_of(page)},
+    )
+    assert response.status_code in (200, 400, 422)
+    if response.status_code != 400:
+        assert "控制字符" in response.get_data(as_text=True)

@@ -62,7 +62,7 @@ def _csv(rows, header=HEADER, encoding="utf-8-sig") -> bytes:
 GOOD = [
     ["甲村", "孙丽", "13800000001", "执委", date(2025, 3, 1), "选举", None, None],
     ["甲镇/甲二村", "钱芳", "qianfang", "主席", "2025-03-01", "", None, "0571-8888"],
-    ["甲村", "吴霞", 13800000003.0, "", "2025/3/1", "增补", None, None],
+    ["甲村", "吴霞", 13800000003.0, "", date(2025, 3, 1), "增补", None, None],
 ]
 
 
@@ -294,6 +294,19 @@ PROBLEM_CASES = {
     ),
     "unknown role": ([_row(role="组长")], "D · 职务: 请填写执委、主席或副主席。"),
     "bad date": ([_row(joined="2025-13-01")], "E · 加入日期: 不是日期，请写成 2026-03-01 的格式。"),
+    # Text dates: the year first, as spreadsheets write them; nothing else is guessed.
+    "day before month": ([_row(joined="1/3/2025")], "E · 加入日期: 不是日期，请写成 2026-03-01"),
+    "mixed separators": ([_row(joined="2025/3-1")], "E · 加入日期: 不是日期，请写成 2026-03-01"),
+    "no such day": ([_row(joined="2025/2/30")], "E · 加入日期: 不是日期，请写成 2026-03-01"),
+    # DEL and the C1 controls are legal in XLSX (XML 1.0), unlike most below U+0020.
+    "control character in a name": (
+        [_row(name="孙\x7f丽")],
+        "B · 姓名: 这里不能有看不见的控制字符，请删掉后再保存。",
+    ),
+    "control character in an organisation": (
+        [_row(org="甲村\x9b")],
+        "A · 所属组织: 这里不能有看不见的控制字符，请删掉后再保存。",
+    ),
     "future date": ([_row(joined=FUTURE)], "E · 加入日期: 日期不能是未来的日子。"),
     "date too early": ([_row(joined="1024-03-01")], "E · 加入日期: 请检查年份。"),
     "missing date": ([_row(joined=None)], "E · 加入日期: 请填写"),
@@ -360,6 +373,14 @@ def test_every_problem_of_a_row_is_listed(app, client, auth, world):
         "E · 加入日期",
         "F · 产生方式",
     }
+
+
+@pytest.mark.parametrize("written", ["2025-03-01", "2025-3-1", "2025/3/1", "2025年3月1日"])
+def test_dates_as_spreadsheets_write_them(app, client, auth, world, written):
+    auth.login("admin")
+    response = _upload(client, _xlsx([_row(joined=written)]))
+    assert response.status_code == 200 and _problems(response.text) == []
+    assert "2025-03-01" in response.text
 
 
 def test_a_name_shared_by_two_villages_needs_the_one_above(
