@@ -233,9 +233,10 @@ PATHS: dict[str, dict[str, Any]] = {
     },
     "/logs": {
         "get": op(
-            "Her logs (or a committee member's, for a chair), newest first.",
+            "Her logs (or, for a chair or an admin above, those a member made while on a "
+            "committee she oversees; an admin's copy without the women's details), newest first.",
             {"200": ok("A page of logs.", ref("LogPage"))},
-            (*SIGNED_IN, "403", "422"),
+            (*SIGNED_IN, "403", "404", "422"),
             params=("page", "per_page", "duty", "from", "to", "member"),
         ),
         "post": op(
