@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,13 +10,6 @@ from flask.testing import FlaskClient
 from tests.conftest import csrf_from
 
 CLIENT_ID_RE = re.compile(r'name="client_id" type="hidden" value="([^"]*)"')
-
-
-def local_today() -> date:
-    """Today in the app's default timezone (the app reads the clock the same way)."""
-    from datetime import datetime
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def open_form(client: FlaskClient, url: str) -> tuple[str, dict[str, str]]:
