@@ -1,9 +1,12 @@
-"""Demo record books: last year's, through the same services as the pages.
+"""Demo record books: last year's, and this year's in December, through the same services as
+the pages.
 
 In every village/community committee, the members who kept up last year (not the behind or
 idle ones, nor those who have left) submitted last year's book, most in December, a few in
 January (handed in late). In 桃源村 the chair reopened one book with a reason, so it shows
-as owed again. The tracker then shows last year's record book done for them.
+as owed again. The tracker then shows last year's record book done for them. Once this
+year's books open (1 December), more and more of those members hand theirs in as December
+goes on: about six in ten by the 31st.
 
 Deterministic for a given ``today``; everything is flushed, the command commits.
 """
@@ -28,10 +31,13 @@ KEPT_UP = (Profile.STEADY, Profile.SHOWCASE, Profile.LATE)
 REOPENED = ("taoyuan", "陈小红", "第四季度的走访记录还没有补全，请补充后重新提交")
 # Share of members with names of the women in their book (their choice).
 WITH_NAMES = 0.3
+# Share of the members who keep up who hand in this year's book by 31 December.
+BY_YEAR_END = 0.6
 
 
 def load(orgs: dict[str, Organisation], today: date) -> None:
-    """Submit last year's books of the members who kept up (flush only)."""
+    """Submit last year's books of the members who kept up, and in December some of this
+    year's (flush only)."""
     year = today.year - 1
     rng = random.Random(f"fieldlog-demo-books:{today.isoformat()}")
     profiles = {p.name: p.profile for p in people.PEOPLE}
@@ -40,9 +46,10 @@ def load(orgs: dict[str, Organisation], today: date) -> None:
         for member in _members(org):
             if profiles.get(member.display_name) not in KEPT_UP:
                 continue
-            if not service.served_in(member, year):
-                continue
-            _submit(member, year, today, rng)
+            if service.served_in(member, year):
+                _submit(member, year, today, rng)
+            if _hands_in_early(year + 1, today, rng):
+                _submit(member, year + 1, today, rng)
     org_key, name, reason = REOPENED
     member = db.session.scalars(
         select(Account).where(
@@ -66,6 +73,15 @@ def _members(org: Organisation) -> list[Account]:
             .order_by(Account.id)
         )
     )
+
+
+def _hands_in_early(year: int, today: date, rng: random.Random) -> bool:
+    """Whether a member who keeps up has already handed in this year's book by ``today``."""
+    opens = service.window(year).opens
+    if today < opens:
+        return False
+    share = BY_YEAR_END * ((today - opens).days + 1) / ((date(year, 12, 31) - opens).days + 1)
+    return rng.random() < share
 
 
 def _submit(member: Account, year: int, today: date, rng: random.Random) -> None:

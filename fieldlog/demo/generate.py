@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fieldlog.demo import content
-from fieldlog.demo.people import PersonSpec, Profile
+from fieldlog.demo.people import PersonSpec, Profile, reviewed_year
 from fieldlog.models import DutyType, Log
 from fieldlog.periods import Cadence, Period, periods_of_year
 from fieldlog.timeutil import now_utc
@@ -55,9 +55,9 @@ class Planned:
 
 
 def window_start(today: date) -> date:
-    """1 January two years back: the demo covers the committees' whole term so far (they were
-    elected in the spring of that year), so past reviews have the logs behind their figures."""
-    return date(today.year - 2, 1, 1)
+    """1 January of the committees' election year (two years back, as a rule): the demo covers
+    their whole term so far, so past reviews have the logs behind their figures."""
+    return date(reviewed_year(today) - 1, 1, 1)
 
 
 def periods_between(cadence: Cadence, first: date, last: date) -> list[Period]:

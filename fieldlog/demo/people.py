@@ -160,10 +160,23 @@ def username(index: int) -> str:
     return f"139{index:08d}"
 
 
+# A half-year's review meeting is held this many days after the half ends: the year-end
+# one in January.
+REVIEW_AFTER = timedelta(days=20)
+
+
+def reviewed_year(today: date) -> int:
+    """The last year whose year-end review the committees have held by ``today``: last year,
+    or the year before in the first days of January, before that meeting."""
+    last = today.year - 1
+    return last if date(last, 12, 31) + REVIEW_AFTER < today else last - 1
+
+
 def elected_on(org: OrgSpec, today: date) -> date:
-    """The day the committee was elected: well before this year."""
+    """The day the committee was elected: in the spring of the year before the last one it
+    reviewed, so that it has held two year-end reviews (two years back, as a rule)."""
     month, day = org.elected
-    return date(today.year - 2, month, day)
+    return date(reviewed_year(today) - 1, month, day)
 
 
 def added_on(today: date) -> date:

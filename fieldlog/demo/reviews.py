@@ -3,11 +3,15 @@
 - Every village/community committee meets every other month; attendance is mostly present,
   with a few excused absences.
 - 赵凤英 (桃源村) missed the last three meetings without excuse: an exit flag.
+- Each review meeting is held 20 days after its half-year ends: the year-end one in January.
+  The rounds below count from the year after the last year-end review held ("this year",
+  except in early January: then last year's year-end review is still to come).
 - 石桥村 has held its reviews since the election; 宋桂香 was rated unqualified at the two
-  last year-end reviews: the other exit flag. 新华社区 and 桃源村 held last year's
-  year-end review; 新华社区 also this year's mid-year one, with one result changed by
-  the chair. 桃源村's mid-year review is left for the demo chair to run.
-- Last year's excellent-executive candidates come from those year-end reviews.
+  last year-end reviews: the other exit flag. 新华社区 and 桃源村 held the last year-end
+  review; 新华社区 also the mid-year one after it, with one result changed by the chair.
+  桃源村's mid-year review is left for the demo chair to run.
+- The excellent-executive candidates of the last reviewed year come from those year-end
+  reviews.
 
 Deterministic for a given ``today``; everything is flushed, the command commits.
 """
@@ -41,7 +45,8 @@ DECISIONS = {
     MeetingKind.COMMITTEE: ("每位执委本季度至少走访五户", "下月组织一次家庭教育宣讲"),
     MeetingKind.REVIEW: ("评议结果报镇妇联", "对评议不合格的执委进行谈话提醒"),
 }
-# Which committee reviews which halves, counted back from this year (0 = this year).
+# Which committee reviews which halves, counted back from the year after the last year-end
+# review (0 = that year: this year, except in early January).
 ROUNDS = {
     "shiqiao": ((2, 2), (1, 1), (1, 2), (0, 1)),
     "xinhua": ((1, 2), (0, 1)),
@@ -54,15 +59,16 @@ def load(orgs: dict[str, Organisation], today: date) -> None:
     """Meetings and reviews of the grassroots committees (flush only)."""
     profiles = {p.name: p.profile for p in people.PEOPLE}
     rng = random.Random(f"fieldlog-demo-reviews:{today.isoformat()}")
+    base = people.reviewed_year(today) + 1
     for key in ("taoyuan", "shiqiao", "xinhua"):
         org = orgs[key]
         chair = committee_chair(org)
         _meetings(org, chair, today, rng)
         for years_back, index in ROUNDS[key]:
-            half = periods_of_year(today.year - years_back, Cadence.HALF)[index - 1]
-            held_on = half.end + timedelta(days=20)
+            half = periods_of_year(base - years_back, Cadence.HALF)[index - 1]
+            held_on = half.end + people.REVIEW_AFTER
             if held_on < today:
-                _review(org, chair, half, held_on, profiles, rng, key, today.year)
+                _review(org, chair, half, held_on, profiles, rng, key, base)
 
 
 def committee_chair(org: Organisation) -> Account:
@@ -156,7 +162,7 @@ def _review(
     profiles: dict[str, str],
     rng: random.Random,
     key: str,
-    today_year: int,
+    base: int,
 ) -> None:
     opened = service.start_round(chair, org, half, held_on - timedelta(days=1))
     db.session.expire(opened)
@@ -178,7 +184,7 @@ def _review(
             for grade, n in counts.items()
         ]
         service.rate(chair, entry, "counts", lines)
-    if (key, today_year - half.year, half.index) == OVERRIDE[:3]:
+    if (key, base - half.year, half.index) == OVERRIDE[:3]:
         pick = next(e for e in loaded.entries if e.result is Grade.QUALIFIED)
         service.override(chair, pick, Grade.EXCELLENT.value, OVERRIDE[3])
     service.close_round(chair, loaded)

@@ -30,10 +30,15 @@ DUTY_BODIES: dict[str, dict[str, Any]] = {
 class ApiClient:
     """JSON calls on the test client; writes carry the token from /me as X-CSRFToken."""
 
-    def __init__(self, client: FlaskClient, today: date) -> None:
+    def __init__(self, client: FlaskClient, tz_name: str) -> None:
         self.client = client
-        self.today = today
+        self.tz_name = tz_name
         self.token: str | None = None
+
+    @property
+    def today(self) -> date:
+        """Today as the app sees it now (the pinned clock, or ``frozen`` where a test uses it)."""
+        return local_today(self.tz_name)
 
     def login(self, username: str, password: str = PASSWORD) -> TestResponse:
         response = self.client.post(
@@ -77,7 +82,7 @@ class ApiClient:
 @pytest.fixture
 def api(app, client: FlaskClient) -> ApiClient:
     """An API client on the test's ``client`` (log in with ``api.login(username)``)."""
-    return ApiClient(client, local_today(app.config["TIMEZONE"]))
+    return ApiClient(client, app.config["TIMEZONE"])
 
 
 @pytest.fixture
@@ -85,7 +90,7 @@ def api_as(app):
     """``api_as("chair")``: a fresh client, with its own cookies, logged in as that account."""
 
     def make(username: str) -> ApiClient:
-        other = ApiClient(app.test_client(), local_today(app.config["TIMEZONE"]))
+        other = ApiClient(app.test_client(), app.config["TIMEZONE"])
         assert other.login(username).status_code == 200
         return other
 

@@ -10,9 +10,8 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
@@ -21,6 +20,7 @@ from fieldlog import create_app
 from fieldlog.extensions import db
 from fieldlog.seed import seed_duty_types
 from tests.conftest import TEST_SECRET_KEY
+from tests.fixtures.clock import pinned_instant
 from tests.fixtures.databases import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,10 +70,18 @@ def browser():
         instance.close()
 
 
+def new_phone(browser, **options):
+    """A fresh phone-sized browser context (390x844, touch) whose JavaScript clock (``Date``,
+    timers) runs from the server's pinned now: the form's date is the server's today."""
+    context = browser.new_context(**PHONE, **options)
+    context.clock.install(time=pinned_instant())
+    return context
+
+
 @pytest.fixture
 def phone(browser):
-    """A fresh phone-sized browser context (390x844, touch)."""
-    context = browser.new_context(**PHONE)
+    """A page in a fresh phone context (see ``new_phone``)."""
+    context = new_phone(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -90,8 +98,9 @@ class LiveDemo:
 
 
 @pytest.fixture(scope="module")
-def live_demo(tmp_path_factory) -> Iterator[LiveDemo]:
-    """The demo township, served on a random loopback port."""
+def live_demo(tmp_path_factory, today: date) -> Iterator[LiveDemo]:
+    """The demo township as of the pinned day, served on a random loopback port from a thread
+    of this process: the server reads the same pinned clock as the tests."""
     from fieldlog import demo
 
     tmp = tmp_path_factory.mktemp("live")
@@ -103,9 +112,7 @@ def live_demo(tmp_path_factory) -> Iterator[LiveDemo]:
         with app.app_context():
             db.create_all()
             seed_duty_types(db.session)
-            demo.load(
-                password=DEMO_PASSWORD, today=datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
-            )
+            demo.load(password=DEMO_PASSWORD, today=today)
             db.session.commit()
             logins = demo.logins()
         server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -9,11 +9,10 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import ExifTags, Image, ImageDraw
@@ -25,7 +24,7 @@ from fieldlog import create_app
 from fieldlog.extensions import db
 from fieldlog.models import Log, Photo
 from fieldlog.seed import seed_duty_types
-from tests.browser.conftest import DEMO_PASSWORD, PHONE, layout_problems, login
+from tests.browser.conftest import DEMO_PASSWORD, layout_problems, login, new_phone
 from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import scratch_database
 
@@ -87,8 +86,8 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def field(tmp_path_factory) -> Iterator[LiveServer]:
-    """The demo township, served for the whole module."""
+def field(tmp_path_factory, today: date) -> Iterator[LiveServer]:
+    """The demo township as of the pinned day, served for the whole module."""
     from fieldlog import demo
 
     tmp = tmp_path_factory.mktemp("offline")
@@ -99,10 +98,7 @@ def field(tmp_path_factory) -> Iterator[LiveServer]:
         with live.app.app_context():
             db.create_all()
             seed_duty_types(db.session)
-            demo.load(
-                password=DEMO_PASSWORD,
-                today=datetime.now(ZoneInfo(live.app.config["TIMEZONE"])).date(),
-            )
+            demo.load(password=DEMO_PASSWORD, today=today)
             db.session.commit()
             live.member = next(row[1] for row in demo.logins() if row[0] == "执委")
             live.chair = next(row[1] for row in demo.logins() if row[0] == "主席")
@@ -115,7 +111,7 @@ def field(tmp_path_factory) -> Iterator[LiveServer]:
 @pytest.fixture
 def context(browser):
     """A phone that allows service workers (a fresh profile: no caches, no queue)."""
-    ctx = browser.new_context(**PHONE, service_workers="allow")
+    ctx = new_phone(browser, service_workers="allow")
     yield ctx
     ctx.close()
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_from
+from tests.fixtures.clock import pinned_today
 
 CLIENT_ID_RE = re.compile(r'name="client_id" type="hidden" value="([^"]*)"')
 
 
 def local_today() -> date:
-    """Today in the app's default timezone (the app reads the clock the same way)."""
-    from datetime import datetime
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    """The run's pinned day (``--today``), never the real one. Prefer the ``today`` fixture:
+    it marks the test ``dated``, so that CI runs it on other days too."""
+    return pinned_today()
 
 
 def open_form(client: FlaskClient, url: str) -> tuple[str, dict[str, str]]:

@@ -14,7 +14,8 @@ from fieldlog.admin.service import READABLE_ALPHABET, generate_password
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Log, Membership, Organisation, RoleGrant
 from tests.conftest import PASSWORD, AuthActions, csrf_from
-from tests.web.helpers import OTP_RE, english, local_today  # noqa: F401 - the fixture
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import OTP_RE, english  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -277,7 +278,7 @@ def new_member_data(world, **change) -> dict:
         "username": "13800000001",
         "organisation_id": world["village_a"].id,
         "member": "y",
-        "joined_on": local_today().isoformat(),
+        "joined_on": pinned_today().isoformat(),
         "join_kind": "elected",
         "replaces_id": "",
         "committee_role": "chair",
@@ -285,7 +286,7 @@ def new_member_data(world, **change) -> dict:
     return {**data, **change}
 
 
-def test_create_a_member_who_chairs_then_she_logs_in(app, client, admin, world):
+def test_create_a_member_who_chairs_then_she_logs_in(app, client, admin, world, today):
     response = post(client, "/admin/accounts/new", new_member_data(world))
     assert response.status_code == 302
     account = by_name(app, Account, username="13800000001")
@@ -302,7 +303,7 @@ def test_create_a_member_who_chairs_then_she_logs_in(app, client, admin, world):
     assert account.must_change_password and account.phone == "13800000001"
     assert account.organisation_id == world["village_a"].id
     (term,) = account.memberships
-    assert term.joined_on == local_today() and term.join_kind == "elected"
+    assert term.joined_on == today and term.join_kind == "elected"
     assert [(g.role, g.organisation_id) for g in account.grants] == [
         ("chair", world["village_a"].id)
     ]
@@ -455,15 +456,15 @@ def _leave(term, **values) -> dict:
     return {f"t{term.id}-{name}": value for name, value in values.items()}
 
 
-def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, make_log):
+def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, make_log, today):
     member = world["member"]
-    log = make_log(member, happened_on=local_today() - timedelta(days=3))
+    log = make_log(member, happened_on=today - timedelta(days=3))
     term = member.memberships[0]
-    data = _leave(term, left_on=local_today().isoformat(), leave_kind="resigned", reason="外出务工")
+    data = _leave(term, left_on=today.isoformat(), leave_kind="resigned", reason="外出务工")
     response = post(client, f"/admin/memberships/{term.id}/end", data, follow_redirects=True)
     assert "Membership ended." in response.get_data(as_text=True)
     ended = fresh(app, Membership, term.id)
-    assert ended.left_on == local_today() and ended.leave_kind == "resigned"
+    assert ended.left_on == today and ended.leave_kind == "resigned"
     assert ended.leave_reason == "外出务工"
     assert fresh(app, Account, member.id).active
     assert fresh(app, Log, log.id).deleted_at is None
@@ -485,11 +486,11 @@ def test_end_membership_keeps_her_account_and_logs(app, client, admin, world, ma
         ({"reason": "x" * 201}, "Use at most 200 characters."),
     ],
 )
-def test_end_membership_errors_keep_the_input(app, client, admin, world, change, message):
+def test_end_membership_errors_keep_the_input(app, client, admin, world, change, message, today):
     term = world["member"].memberships[0]
     values = {"left_on": "2024-06-30", "leave_kind": "terminated", "reason": "严重违纪", **change}
     if values["left_on"] == "TOMORROW":
-        values["left_on"] = (local_today() + timedelta(days=1)).isoformat()
+        values["left_on"] = (today + timedelta(days=1)).isoformat()
     response = post(client, f"/admin/memberships/{term.id}/end", _leave(term, **values))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -500,10 +501,10 @@ def test_end_membership_errors_keep_the_input(app, client, admin, world, change,
     assert fresh(app, Membership, term.id).left_on is None
 
 
-def test_ending_a_chairs_membership_ends_her_chair_role(app, client, admin, world):
+def test_ending_a_chairs_membership_ends_her_chair_role(app, client, admin, world, today):
     chair = world["chair"]
     term = chair.memberships[0]
-    data = _leave(term, left_on=local_today().isoformat(), leave_kind="term_ended")
+    data = _leave(term, left_on=today.isoformat(), leave_kind="term_ended")
     post(client, f"/admin/memberships/{term.id}/end", data)
     assert fresh(app, Account, chair.id).grants == []
     assert len(audit_entries(app, "revoke", "role_grant")) == 1
@@ -557,7 +558,7 @@ def test_admin_cannot_remove_her_own_admin_role(app, client, admin):
     assert fresh(app, RoleGrant, grant.id) is not None
 
 
-def test_add_a_membership_to_an_existing_account(app, client, admin, world, make_account):
+def test_add_a_membership_to_an_existing_account(app, client, admin, world, make_account, today):
     person = make_account(world["village_a2"], username="newcomer")
     url = f"/admin/accounts/{person.id}/memberships"
     a2 = world["village_a2"].id
@@ -566,8 +567,8 @@ def test_add_a_membership_to_an_existing_account(app, client, admin, world, make
     )
     assert response.status_code == 422
     assert "The date cannot be in the future." in response.get_data(as_text=True)
-    today = local_today().isoformat()
-    join = {"organisation_id": a2, "joined_on": today, "join_kind": "added"}
+    day = today.isoformat()
+    join = {"organisation_id": a2, "joined_on": day, "join_kind": "added"}
     response = post(client, url, join, follow_redirects=True)
     assert "She is now a member of the committee." in response.get_data(as_text=True)
     (term,) = fresh(app, Account, person.id).memberships

@@ -14,7 +14,8 @@ from fieldlog import access
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Log, Membership, Organisation
 from tests.conftest import AuthActions, csrf_from
-from tests.web.helpers import OTP_RE, english, local_today  # noqa: F401 - the fixture
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import OTP_RE, english  # noqa: F401 - the fixture
 from tests.web.test_html import _check
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -74,7 +75,7 @@ def new_member_data(**change) -> dict:
         "display_name": "孙梅",
         "username": "sunmei",
         "phone": "",
-        "joined_on": local_today().isoformat(),
+        "joined_on": pinned_today().isoformat(),
         "join_kind": "elected",
         "replaces_id": "",
     }
@@ -82,7 +83,7 @@ def new_member_data(**change) -> dict:
 
 
 def leave_data(**change) -> dict:
-    yesterday = local_today() - timedelta(days=1)
+    yesterday = pinned_today() - timedelta(days=1)
     return {
         "left_on": yesterday.isoformat(),
         "leave_kind": "resigned",
@@ -104,8 +105,10 @@ def test_committee_page_offers_the_changes(client, chair, world):
     _check(html)
 
 
-def test_committee_page_shows_how_members_joined_and_left(app, client, chair, world, make_member):
-    left_on = local_today() - timedelta(days=30)  # recent enough to be replaced
+def test_committee_page_shows_how_members_joined_and_left(
+    app, client, chair, world, make_member, today
+):
+    left_on = today - timedelta(days=30)  # recent enough to be replaced
     left = make_member(world["village_a"], name="钱红", left_on=left_on)
     with app.app_context():
         term = db.session.get(Account, left.id).memberships[0]
@@ -116,7 +119,7 @@ def test_committee_page_shows_how_members_joined_and_left(app, client, chair, wo
     assert post(client, new_url(world), data).status_code == 302
     html = " ".join(client.get(committee_url(world)).get_data(as_text=True).split())
     assert f"left {left_on.isoformat()} · Advised to resign: 连续两年评议不合格" in html
-    assert f"joined {local_today().isoformat()} · replacing 钱红" in html
+    assert f"joined {today.isoformat()} · replacing 钱红" in html
     assert f'href="{committee_url(world)}/members/{left.id}/rejoin"' in html
     assert f'href="{rejoin_url(world, "member")}"' not in html  # she is still a member
 
@@ -141,11 +144,11 @@ def test_committee_page_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("kind", ["elected", "added", "replacing"])
-def test_chair_adds_a_member(app, client, chair, world, kind):
+def test_chair_adds_a_member(app, client, chair, world, kind, today):
     replaced = world["other_member"].memberships[0]
     form = client.get(new_url(world)).get_data(as_text=True)
     assert f'<option value="{replaced.id}">李娜</option>' in form
-    assert f'value="{local_today().isoformat()}"' in form  # joined today by default
+    assert f'value="{today.isoformat()}"' in form  # joined today by default
     _check(form)
     whom = replaced.id if kind == "replacing" else ""
     response = post(client, new_url(world), new_member_data(join_kind=kind, replaces_id=whom))
@@ -156,7 +159,7 @@ def test_chair_adds_a_member(app, client, chair, world, kind):
     assert account.active and account.must_change_password
     (term,) = account.memberships
     assert term.organisation_id == world["village_a"].id and term.join_kind == kind
-    assert term.joined_on == local_today() and term.left_on is None
+    assert term.joined_on == today and term.left_on is None
     assert term.replaces_id == (replaced.id if kind == "replacing" else None)
     (created,) = audit_entries(app, "create", "account")
     (joined,) = audit_entries(app, "create", "membership")
@@ -206,10 +209,10 @@ def test_a_mobile_login_name_is_her_phone(app, client, chair, world):
         ({"join_kind": "replacing", "replaces_id": "ELSEWHERE"}, "replaces_id", "this committee"),
     ],
 )
-def test_bad_input_keeps_the_rest(app, client, chair, world, change, field, message):
+def test_bad_input_keeps_the_rest(app, client, chair, world, change, field, message, today):
     data = {**new_member_data(phone="13700000000"), **change}
     if data["joined_on"] == "FUTURE":
-        data["joined_on"] = (local_today() + timedelta(days=1)).isoformat()
+        data["joined_on"] = (today + timedelta(days=1)).isoformat()
     if data["replaces_id"] == "ELSEWHERE":
         data["replaces_id"] = world["member_a2"].memberships[0].id
     response = post(client, new_url(world), data)
@@ -239,9 +242,9 @@ def test_bad_input_keeps_the_rest(app, client, chair, world, change, field, mess
         ("term_ended", ""),
     ],
 )
-def test_chair_ends_a_membership(app, client, chair, world, make_log, kind, reason):
+def test_chair_ends_a_membership(app, client, chair, world, make_log, kind, reason, today):
     member = world["member"]
-    log = make_log(member, happened_on=local_today() - timedelta(days=3))
+    log = make_log(member, happened_on=today - timedelta(days=3))
     form = client.get(end_url(world, "member"))
     assert form.status_code == 200
     _check(form.get_data(as_text=True))
@@ -283,10 +286,10 @@ def test_chair_ends_a_membership(app, client, chair, world, make_log, kind, reas
         ({"reason": "x" * 201}, "Use at most 200 characters."),
     ],
 )
-def test_ending_errors_keep_the_input(app, client, chair, world, change, message):
+def test_ending_errors_keep_the_input(app, client, chair, world, change, message, today):
     data = leave_data(**change)
     if data["left_on"] == "FUTURE":
-        data["left_on"] = (local_today() + timedelta(days=1)).isoformat()
+        data["left_on"] = (today + timedelta(days=1)).isoformat()
     response = post(client, end_url(world, "member"), data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -345,7 +348,7 @@ def test_the_chair_ends_a_vice_chairs_term_and_an_admin_the_chairs(app, world, m
 # Re-joining ------------------------------------------------------------------------------
 
 
-def test_a_former_member_rejoins(app, client, chair, world, make_member):
+def test_a_former_member_rejoins(app, client, chair, world, make_member, today):
     former = make_member(
         world["village_a"], username="former", name="钱红", left_on=date(2023, 12, 31)
     )
@@ -353,7 +356,7 @@ def test_a_former_member_rejoins(app, client, chair, world, make_member):
     listing = client.get(committee_url(world)).get_data(as_text=True)
     assert f'href="{url}"' in listing
     form = client.get(url).get_data(as_text=True)
-    assert "钱红 joins again" in form and f'value="{local_today().isoformat()}"' in form
+    assert "钱红 joins again" in form and f'value="{today.isoformat()}"' in form
     _check(form)
     overlapping = post(client, url, {"joined_on": "2023-06-01", "join_kind": "added"})
     assert overlapping.status_code == 422

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from fieldlog import demo
 from fieldlog.catalogue import SEVEN_ONES
+from fieldlog.demo import people
 from fieldlog.extensions import db
 from fieldlog.models import Account, DutyType, Excusal, Log, Membership, Organisation, RoleGrant
 from fieldlog.periods import Cadence, period_of
-from fieldlog.timeutil import local_today, now_utc, to_local
+from fieldlog.timeutil import now_utc, to_local
 from fieldlog.vocab import JoinKind, OrgKind, Role
 
 GRASSROOTS = (OrgKind.VILLAGE, OrgKind.COMMUNITY)
@@ -27,10 +28,6 @@ def _counts(app) -> dict[str, int]:
         }
 
 
-def _today(app) -> date:
-    return local_today(app.config["TIMEZONE"])
-
-
 def _login_of(output: str, label: str) -> str:
     """The login name on the first printed row with this role label."""
     for line in output.splitlines():
@@ -41,7 +38,8 @@ def _login_of(output: str, label: str) -> str:
 
 
 @pytest.fixture
-def loaded(app, runner):
+def loaded(app, runner, today):
+    """The demo as of the pinned day (the command loads it as of the app's today)."""
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return result.output
@@ -80,10 +78,9 @@ def test_demo_township_has_committees_chairs_and_one_admin(app, loaded):
         assert len(names) == len(set(names))
 
 
-def test_demo_terms_include_added_replacing_and_left(app, loaded):
+def test_demo_terms_include_added_replacing_and_left(app, loaded, today):
     with app.app_context():
         terms = db.session.scalars(select(Membership)).all()
-        today = _today(app)
         added = [t for t in terms if t.join_kind == JoinKind.ADDED]
         assert added and all(t.joined_on.year == today.year for t in added)
         replacing = next(t for t in terms if t.join_kind == JoinKind.REPLACING)
@@ -94,9 +91,9 @@ def test_demo_terms_include_added_replacing_and_left(app, loaded):
         assert all(t.joined_on.year < today.year for t in terms if t.join_kind == "elected")
 
 
-def test_demo_logs_fall_within_terms_and_never_in_the_future(app, loaded):
+def test_demo_logs_fall_within_terms_and_never_in_the_future(app, loaded, today):
     with app.app_context():
-        today, tz = _today(app), app.config["TIMEZONE"]
+        tz = app.config["TIMEZONE"]
         terms: dict[int, list[Membership]] = {}
         for term in db.session.scalars(select(Membership)):
             terms.setdefault(term.account_id, []).append(term)
@@ -187,19 +184,19 @@ def test_demo_members_log_in_and_see_their_seven_ones(auth, loaded):
 
 
 @pytest.mark.parametrize(
-    "today", [date(2026, 1, 1), date(2024, 2, 29), date(2025, 6, 30), date(2026, 12, 31)]
+    "day", [date(2026, 1, 1), date(2024, 2, 29), date(2025, 6, 30), date(2026, 12, 31)]
 )
-def test_load_is_deterministic_and_sane_on_any_day(ctx, today):
-    demo.load(password="demo1234", today=today)
+def test_load_is_deterministic_and_sane_on_any_day(ctx, day):
+    demo.load(password="demo1234", today=day)
     first = sorted(db.session.scalars(select(Log.client_id)))
     logs = db.session.scalars(select(Log)).all()
-    assert all(log.happened_on <= today for log in logs)
-    assert any(t.joined_on.year == today.year for t in db.session.scalars(select(Membership)))
+    assert all(log.happened_on <= day for log in logs)
+    assert any(t.joined_on.year == day.year for t in db.session.scalars(select(Membership)))
     assert db.session.scalars(select(Excusal)).all(), "the demo shows excused duties"
     demo.reset()
     assert demo.is_empty()
     assert db.session.scalar(select(func.count()).select_from(DutyType)) == len(SEVEN_ONES)
-    demo.load(password="demo1234", today=today)
+    demo.load(password="demo1234", today=day)
     assert sorted(db.session.scalars(select(Log.client_id))) == first
     assert len(demo.logins()) >= 10
 
@@ -209,19 +206,24 @@ def test_logins_lists_nothing_from_a_database_without_the_demo(ctx, world):
     assert demo.logins() == []
 
 
-def test_demo_reviews_feed_the_exit_and_excellence_lists(app, client, auth, loaded):
-    year = _today(app).year
+def test_demo_reviews_feed_the_exit_and_excellence_lists(app, client, auth, loaded, today):
+    # Last year's year-end reviews, or in early January (before they meet) the year before's.
+    year = people.reviewed_year(today)
+    assert year == today.year - 1 or (today.month, today.day) <= (1, 20)
     auth.login(_login_of(loaded, "管理员"), "demo1234")
     flags = client.get("/review/exit-flags").get_data(as_text=True)
     assert "赵凤英" in flags and "连续无故缺席 3 次会议" in flags  # 桃源村: three meetings
-    assert "宋桂香" in flags and f"{year - 2}、{year - 1}" in flags  # 石桥村: two years
-    excellent = client.get(f"/review/excellent?year={year - 1}").get_data(as_text=True)
+    assert "宋桂香" in flags and f"{year - 1}、{year}" in flags  # 石桥村: two years
+    excellent = client.get(f"/review/excellent?year={year}").get_data(as_text=True)
     for village in ("桃源村", "石桥村", "新华社区"):
         assert village in excellent
     assert "优秀" in excellent
+    # The list opens on that year.
+    opened = client.get("/review/excellent").get_data(as_text=True)
+    assert f' aria-current="page">{year}</a>' in opened
 
 
-def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, auth, loaded):
+def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, auth, loaded, today):
     with app.app_context():
         org = db.session.scalars(select(Organisation).filter_by(name="桃源村")).one()
         chair = db.session.scalars(
@@ -232,7 +234,7 @@ def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, aut
         username = chair.username
     auth.login(username, "demo1234")
     page = client.get(f"/review/committee/{org.id}").get_data(as_text=True)
-    half = period_of(_today(app), Cadence.HALF)
+    half = period_of(today, Cadence.HALF)
     first_half = half if half.index == 1 else half.previous()
     assert f'value="{first_half.code}"' in page  # not opened yet: hers to run
-    assert f"{_today(app).year - 1}年下半年" in page  # last year's closed review
+    assert f"{people.reviewed_year(today)}年下半年" in page  # the last closed year-end review

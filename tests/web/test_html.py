@@ -5,8 +5,6 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from tests.web.helpers import local_today
-
 MEMBER_PAGES = [
     "/",
     "/logs/",
@@ -45,11 +43,11 @@ def test_login_page_is_valid(client):
 
 
 @pytest.mark.parametrize("path", MEMBER_PAGES)
-def test_member_pages_are_valid(client, auth, world, make_log, path):
+def test_member_pages_are_valid(client, auth, world, make_log, path, today):
     make_log(
         world["member"],
         "proposal",
-        local_today(),
+        today,
         topic="t",
         proposal_text="p",
         proposal_status="submitted",
@@ -60,8 +58,8 @@ def test_member_pages_are_valid(client, auth, world, make_log, path):
     _check(response.get_data(as_text=True))
 
 
-def test_log_view_edit_and_committee_pages_are_valid(client, auth, world, make_log):
-    log = make_log(world["member"], "contact", local_today(), method="visit", women_count=3)
+def test_log_view_edit_and_committee_pages_are_valid(client, auth, world, make_log, today):
+    log = make_log(world["member"], "contact", today, method="visit", women_count=3)
     auth.login("member")
     for path in (f"/logs/{log.id}", f"/logs/{log.id}/edit"):
         _check(client.get(path).get_data(as_text=True))

@@ -15,10 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 from fieldlog.spreadsheet import display_width
-from tests.web.helpers import local_today, open_form
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import open_form
 from tests.web.test_html import _check
 
-TODAY = local_today()
+pytestmark = pytest.mark.dated  # built around the pinned day
+TODAY = pinned_today()
 Y = TODAY.year - 1  # a whole year that has ended: every quarter of it has begun
 SECRET_NAME = "秘密姓名"
 QUARTER_SHEETS = [f"履职进度 {Y}年第{q}季度" for q in (1, 2, 3, 4)]

@@ -15,8 +15,9 @@ from fieldlog.extensions import db
 from fieldlog.models import Log, Photo
 from fieldlog.photos import storage
 from tests.conftest import AuthActions, csrf_from
+from tests.fixtures.clock import pinned_today
 from tests.fixtures.images import fetch, jpeg_with_gps, opened, picture
-from tests.web.helpers import local_today, open_form
+from tests.web.helpers import open_form
 
 CONTACT = {"method": "visit", "women_count": "3", "place": "三组"}
 
@@ -70,7 +71,7 @@ def member(world, auth):
 
 
 def new_contact(client, photos, **data):
-    fields = {"happened_on": local_today().isoformat(), **CONTACT, **data}
+    fields = {"happened_on": pinned_today().isoformat(), **CONTACT, **data}
     return post_form(client, "/logs/new/contact", fields, photos)
 
 
@@ -133,9 +134,9 @@ def test_an_oversize_photo_on_the_form(app, client, member):
     assert counts(app) == (0, 0, 0)
 
 
-def test_a_resubmitted_form_adds_no_photos(app, client, member):
+def test_a_resubmitted_form_adds_no_photos(app, client, member, today):
     _html, hidden = open_form(client, "/logs/new/contact")
-    fields = {**hidden, "happened_on": local_today().isoformat(), **CONTACT}
+    fields = {**hidden, "happened_on": today.isoformat(), **CONTACT}
     for _ in range(2):
         response = client.post(
             "/logs/new/contact",
@@ -146,9 +147,9 @@ def test_a_resubmitted_form_adds_no_photos(app, client, member):
     assert counts(app) == (1, 1, 2)
 
 
-def test_the_edit_form_adds_photos_within_the_limit(app, client, member, make_log):
+def test_the_edit_form_adds_photos_within_the_limit(app, client, member, make_log, today):
     app.config["PHOTOS_PER_LOG"] = 3
-    log = make_log(member, "contact", local_today(), method="visit", women_count=1)
+    log = make_log(member, "contact", today, method="visit", women_count=1)
     url = f"/logs/{log.id}/edit"
     assert post_form(client, url, {"happened_on": log.happened_on.isoformat(), **CONTACT},
                      files_of(picture(), picture())).status_code == 302  # fmt: skip

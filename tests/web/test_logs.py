@@ -10,7 +10,11 @@ from sqlalchemy import func, select
 
 from fieldlog.extensions import db
 from fieldlog.models import AuditEntry, Log
-from tests.web.helpers import local_today, open_form, submit
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import open_form, submit
+
+# Forms default to today and refuse dates after it: every test here depends on the day.
+pytestmark = pytest.mark.dated
 
 VALID = {
     "contact": {"method": "visit", "women_count": "3", "place": "三组", "topic": "走访留守妇女"},
@@ -35,9 +39,10 @@ def member(world, auth):
 
 
 @pytest.mark.parametrize("code", list(VALID))
-def test_each_duty_logged_through_its_form(app, client, member, code):
-    today = local_today().isoformat()
-    response = submit(client, f"/logs/new/{code}", {"happened_on": today, **VALID[code]})
+def test_each_duty_logged_through_its_form(app, client, member, code, today):
+    response = submit(
+        client, f"/logs/new/{code}", {"happened_on": today.isoformat(), **VALID[code]}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
@@ -46,41 +51,40 @@ def test_each_duty_logged_through_its_form(app, client, member, code):
     with app.app_context():
         log = db.session.scalars(select(Log)).one()
         assert log.duty_type.code == code
-        assert log.happened_on == local_today()
+        assert log.happened_on == today
         assert log.account_id == member.id
 
 
-def test_form_shows_only_the_duty_fields_with_defaults(client, member):
+def test_form_shows_only_the_duty_fields_with_defaults(client, member, today):
     html, _ = open_form(client, "/logs/new/volunteer")
     assert 'name="volunteer_activity"' in html
     assert 'name="volunteer_hours"' in html
     assert 'name="needs"' not in html
     assert 'name="proposal_text"' not in html
-    assert f'value="{local_today().isoformat()}"' in html
+    assert f'value="{today.isoformat()}"' in html
     html, _ = open_form(client, "/logs/new/contact")
     assert re.search(r'<input checked[^>]*value="visit"', html)  # usual method: visit at first
 
 
-def test_usual_method_comes_from_her_last_log(client, member):
+def test_usual_method_comes_from_her_last_log(client, member, today):
     submit(
         client,
         "/logs/new/contact",
-        {"happened_on": local_today().isoformat(), "method": "phone", "women_count": "1"},
+        {"happened_on": today.isoformat(), "method": "phone", "women_count": "1"},
     )
     html, _ = open_form(client, "/logs/new/talk")
     assert re.search(r'<input checked[^>]*value="phone"', html)
 
 
-def test_home_shows_status_and_days_left(client, member, make_log):
-    make_log(member, "talk", local_today())
+def test_home_shows_status_and_days_left(client, member, make_log, today):
+    make_log(member, "talk", today)
     html = client.get("/").get_data(as_text=True)
     assert "一次宣讲" in html and "一次联系" in html and "一本记录" in html
     assert "天" in html  # days left in the quarter / half-year
     assert "status-done" in html
 
 
-def test_home_shows_earlier_missed_periods(client, member):
-    today = local_today()
+def test_home_shows_earlier_missed_periods(client, member, today):
     if today.month <= 3:
         pytest.skip("no earlier quarter in the year on this date")
     html = client.get("/").get_data(as_text=True)
@@ -96,7 +100,7 @@ def test_unknown_duty_is_404(client, member):
 
 def _post_contact(client, **changes):
     data = {
-        "happened_on": local_today().isoformat(),
+        "happened_on": pinned_today().isoformat(),
         "method": "visit",
         "women_count": "3",
         "place": "村口大槐树",
@@ -110,7 +114,7 @@ def _post_contact(client, **changes):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"happened_on": (date.today() + timedelta(days=3)).isoformat()}, "happened_on", "未来"),
+        ({"happened_on": (pinned_today() + timedelta(days=3)).isoformat()}, "happened_on", "未来"),
         ({"happened_on": "2019-12-31"}, "happened_on", "加入"),
         ({"happened_on": ""}, "happened_on", "日期"),
         ({"happened_on": "2026-02-30"}, "happened_on", "日期"),
@@ -150,8 +154,8 @@ def test_validation_keeps_input(app, client, member, changes, field, message):
         ("record_book", "notes"),
     ],
 )
-def test_required_fields_by_duty_type(app, client, member, code, missing):
-    data = {"happened_on": local_today().isoformat(), **VALID[code]}
+def test_required_fields_by_duty_type(app, client, member, code, missing, today):
+    data = {"happened_on": today.isoformat(), **VALID[code]}
     data.pop(missing)
     response = submit(client, f"/logs/new/{code}", data)
     assert response.status_code == 422
@@ -159,12 +163,12 @@ def test_required_fields_by_duty_type(app, client, member, code, missing):
     assert _count(app) == 0
 
 
-def test_volunteer_hours_range(app, client, member):
+def test_volunteer_hours_range(app, client, member, today):
     response = submit(
         client,
         "/logs/new/volunteer",
         {
-            "happened_on": local_today().isoformat(),
+            "happened_on": today.isoformat(),
             "volunteer_activity": "义诊",
             "volunteer_hours": "500",
         },
@@ -176,11 +180,11 @@ def test_volunteer_hours_range(app, client, member):
 # --- double submission -------------------------------------------------------------------
 
 
-def test_double_submission_creates_one_log(app, client, member):
+def test_double_submission_creates_one_log(app, client, member, today):
     _html, hidden = open_form(client, "/logs/new/contact")
     data = {
         **hidden,
-        "happened_on": local_today().isoformat(),
+        "happened_on": today.isoformat(),
         "method": "visit",
         "women_count": "2",
     }
@@ -191,11 +195,11 @@ def test_double_submission_creates_one_log(app, client, member):
     assert "已经保存" in client.get("/").get_data(as_text=True)
 
 
-def test_resend_after_a_validation_error_still_one_log(app, client, member):
+def test_resend_after_a_validation_error_still_one_log(app, client, member, today):
     _html, hidden = open_form(client, "/logs/new/contact")
     bad = {**hidden, "happened_on": "", "method": "visit", "women_count": "2"}
     assert client.post("/logs/new/contact", data=bad).status_code == 422
-    good = {**bad, "happened_on": local_today().isoformat()}
+    good = {**bad, "happened_on": today.isoformat()}
     client.post("/logs/new/contact", data=good)
     client.post("/logs/new/contact", data=good)
     assert _count(app) == 1
@@ -204,8 +208,7 @@ def test_resend_after_a_validation_error_still_one_log(app, client, member):
 # --- list, view, edit, delete ------------------------------------------------------------
 
 
-def test_list_filters_by_duty_and_period(client, member, make_log):
-    today = local_today()
+def test_list_filters_by_duty_and_period(client, member, make_log, today):
     make_log(member, "contact", today, topic="本期联系")
     make_log(member, "talk", today, topic="本期宣讲")
     make_log(member, "contact", date(today.year - 1, 5, 5), topic="去年联系")
@@ -218,11 +221,11 @@ def test_list_filters_by_duty_and_period(client, member, make_log):
     assert client.get("/logs/?period=garbage&duty=nope").status_code == 200
 
 
-def test_view_and_edit_proposal_status_later(app, client, member, make_log):
+def test_view_and_edit_proposal_status_later(app, client, member, make_log, today):
     log = make_log(
         member,
         "proposal",
-        local_today(),
+        today,
         topic="建议",
         proposal_text="建一个活动室",
         proposal_status="submitted",
@@ -235,7 +238,7 @@ def test_view_and_edit_proposal_status_later(app, client, member, make_log):
         data={
             **hidden,
             "version": "1",
-            "happened_on": local_today().isoformat(),
+            "happened_on": today.isoformat(),
             "topic": "建议",
             "proposal_text": "建一个活动室",
             "proposal_status": "answered",
@@ -252,15 +255,15 @@ def test_view_and_edit_proposal_status_later(app, client, member, make_log):
         assert entry.changes["proposal_status"] == ["submitted", "answered"]
 
 
-def test_edit_with_stale_version_is_refused(app, client, member, make_log):
-    log = make_log(member, "contact", local_today(), method="visit", women_count=1)
+def test_edit_with_stale_version_is_refused(app, client, member, make_log, today):
+    log = make_log(member, "contact", today, method="visit", women_count=1)
     _html, hidden = open_form(client, f"/logs/{log.id}/edit")
     response = client.post(
         f"/logs/{log.id}/edit",
         data={
             **hidden,
             "version": "7",
-            "happened_on": local_today().isoformat(),
+            "happened_on": today.isoformat(),
             "method": "visit",
             "women_count": "9",
         },
@@ -271,8 +274,8 @@ def test_edit_with_stale_version_is_refused(app, client, member, make_log):
         assert db.session.get(Log, log.id).women_count == 1
 
 
-def test_delete_is_soft_and_audited(app, client, member, make_log):
-    log = make_log(member, "contact", local_today(), topic="要删除的")
+def test_delete_is_soft_and_audited(app, client, member, make_log, today):
+    log = make_log(member, "contact", today, topic="要删除的")
     html, hidden = open_form(client, f"/logs/{log.id}")
     assert client.post(f"/logs/{log.id}/delete", data=hidden).status_code == 302
     assert "要删除的" not in client.get("/logs/").get_data(as_text=True)
@@ -283,47 +286,48 @@ def test_delete_is_soft_and_audited(app, client, member, make_log):
         assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delete")).one()
 
 
-def test_delete_without_csrf_is_refused(app, client, member, make_log):
-    log = make_log(member, "contact", local_today())
+def test_delete_without_csrf_is_refused(app, client, member, make_log, today):
+    log = make_log(member, "contact", today)
     assert client.post(f"/logs/{log.id}/delete").status_code == 400
     with app.app_context():
         assert db.session.get(Log, log.id).deleted_at is None
 
 
-def test_log_list_query_count_does_not_grow(client, member, make_log, count_queries):
+def test_log_list_query_count_does_not_grow(client, member, make_log, count_queries, today):
     for i in range(3):
-        make_log(member, "contact", local_today() - timedelta(days=i))
+        make_log(member, "contact", today - timedelta(days=i))
     with count_queries() as few:
         client.get("/logs/")
     for i in range(20):
-        make_log(member, "talk", local_today() - timedelta(days=i), topic=f"t{i}")
+        make_log(member, "talk", today - timedelta(days=i), topic=f"t{i}")
     with count_queries() as many:
         client.get("/logs/")
     assert many.count == few.count
 
 
-def test_home_query_count_does_not_grow(client, member, make_log, count_queries):
-    make_log(member, "contact", local_today())
+def test_home_query_count_does_not_grow(client, member, make_log, count_queries, today):
+    make_log(member, "contact", today)
     with count_queries() as few:
         client.get("/")
     for i in range(25):
-        make_log(member, "talk", local_today() - timedelta(days=i))
+        make_log(member, "talk", today - timedelta(days=i))
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
 
 
-def test_record_book_entries_do_not_complete_the_book_duty(client, member, make_log):
-    make_log(member, "record_book", local_today(), notes="整理记录")
+def test_record_book_entries_do_not_complete_the_book_duty(client, member, make_log, today):
+    make_log(member, "record_book", today, notes="整理记录")
     html = client.get("/").get_data(as_text=True)
     book = html[html.index("一本记录") :]
     assert "status-done" not in html[html.rindex("<li", 0, html.index("一本记录")) :][:400]
     assert "尚未完成" in book[:300] or "即将到期" in book[:300]
 
 
-def test_form_date_can_be_prefilled_for_a_late_entry(client, member):
-    html, _ = open_form(client, "/logs/new/contact?on=2026-01-15")
-    assert 'value="2026-01-15"' in html
+def test_form_date_can_be_prefilled_for_a_late_entry(client, member, today):
+    earlier = (today - timedelta(days=60)).isoformat()  # in an earlier quarter
+    html, _ = open_form(client, f"/logs/new/contact?on={earlier}")
+    assert f'value="{earlier}"' in html
     for bad in ("2999-01-01", "garbage"):
         html, _ = open_form(client, f"/logs/new/contact?on={bad}")
-        assert f'value="{local_today().isoformat()}"' in html
+        assert f'value="{today.isoformat()}"' in html

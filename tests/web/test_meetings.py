@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from fieldlog.extensions import db
 from fieldlog.models import Attendance, AuditEntry, Meeting
-from tests.web.helpers import local_today, open_form
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import open_form
 from tests.web.test_html import _check
 
-TODAY = local_today()
+pytestmark = pytest.mark.dated  # built around the pinned day
+TODAY = pinned_today()
 LAST_WEEK = TODAY - timedelta(days=7)
 
 

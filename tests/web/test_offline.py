@@ -16,7 +16,7 @@ from PIL import Image
 from fieldlog import offline
 from fieldlog.catalogue import SEVEN_ONES
 from tests.fixtures.images import picture
-from tests.web.helpers import local_today, open_form, submit
+from tests.web.helpers import open_form, submit
 from tests.web.test_html import _check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,8 +124,8 @@ def test_offline_page_is_plain_and_impersonal(client, member):
     _check(html)
 
 
-def test_only_the_shell_is_marked_for_the_offline_copy(client, member, make_log):
-    log = make_log(member, "contact", local_today(), method="visit", women_count=3)
+def test_only_the_shell_is_marked_for_the_offline_copy(client, member, make_log, today):
+    log = make_log(member, "contact", today, method="visit", women_count=3)
     for path in ("/", "/logs/", "/logs/new/contact", "/logs/new/record_book"):
         assert client.get(path).headers.get("X-FieldLog-Shell") == "1", path
     for path in (
@@ -142,7 +142,7 @@ def test_only_the_shell_is_marked_for_the_offline_copy(client, member, make_log)
     submit(
         client,
         "/logs/new/contact",
-        {"happened_on": local_today().isoformat(), "method": "visit", "women_count": "2"},
+        {"happened_on": today.isoformat(), "method": "visit", "women_count": "2"},
     )
     saved = client.get("/")
     assert "flash-success" in saved.get_data(as_text=True)
@@ -160,12 +160,12 @@ def _attr(html: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def test_log_form_takes_photos_without_javascript(app, client, member):
+def test_log_form_takes_photos_without_javascript(app, client, member, today):
     html, _hidden = open_form(client, "/logs/new/contact")
     form = html[html.index('<form method="post"') : html.index("</form>")]
     assert 'enctype="multipart/form-data"' in form
     assert "data-fresh" in form and 'data-duty="contact"' in form
-    assert _attr(form, "data-rendered-on") == local_today().isoformat()
+    assert _attr(form, "data-rendered-on") == today.isoformat()
     photo_input = re.search(r"<input[^>]*name=\"photos\"[^>]*>", form).group(0)
     for part in ('type="file"', 'accept="image/*"', 'capture="environment"', "multiple"):
         assert part in photo_input
@@ -176,10 +176,10 @@ def test_log_form_takes_photos_without_javascript(app, client, member):
     assert _attr(html, "data-photos-max") == "3"
 
 
-def test_photos_show_in_lists_on_the_log_and_count_on_its_edit_form(app, client, member):
+def test_photos_show_in_lists_on_the_log_and_count_on_its_edit_form(app, client, member, today):
     html, hidden = open_form(client, "/logs/new/contact")
     fields = {
-        "happened_on": local_today().isoformat(),
+        "happened_on": today.isoformat(),
         "method": "visit",
         "women_count": "3",
         "topic": "带照片的走访",

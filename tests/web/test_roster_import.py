@@ -19,10 +19,12 @@ from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, Membership, RoleGrant
 from fieldlog.roster import storage
 from tests.conftest import AuthActions, csrf_from
-from tests.web.helpers import local_today, open_form
+from tests.fixtures.clock import pinned_today
+from tests.web.helpers import open_form
 from tests.web.test_html import _check
 
-TODAY = local_today()
+pytestmark = pytest.mark.dated  # built around the pinned day
+TODAY = pinned_today()
 HEADER = [
     "所属组织",
     "姓名",

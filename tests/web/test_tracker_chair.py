@@ -14,19 +14,32 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from fieldlog.catalogue import SEVEN_ONES
 from fieldlog.extensions import db
 from fieldlog.models import Account, AuditEntry, DutyType, Excusal
 from fieldlog.periods import Cadence, period_of
 from fieldlog.timeutil import now_utc
 from fieldlog.tracker import excusals
 from tests.conftest import csrf_from
-from tests.web.helpers import local_today
+from tests.fixtures.clock import pinned_today
 from tests.web.test_html import _check
 
-TODAY = local_today()
+pytestmark = pytest.mark.dated  # built around the pinned day
+TODAY = pinned_today()
 NOW_Q = period_of(TODAY, Cadence.QUARTER)
 PAST_Q = NOW_Q.previous()
+# 郑洁's last day: early this quarter, but before today (on a quarter's first day, the last
+# quarter's end: her term is inclusive of it, so leaving "today" would keep her a member).
+GONE_ON = NOW_Q.start if TODAY > NOW_Q.start else PAST_Q.end
+NOW_Q_ROWS = 5 if GONE_ON >= NOW_Q.start else 4  # the grid of this quarter: 郑洁 while she served
 DUTIES = ["contact", "talk", "survey", "proposal", "help", "volunteer", "record_book"]
+# What a member who did nothing owes at the end of last quarter: its quarterly duties, and
+# the half-year's and the year's too when that quarter ended them.
+OVERDUE_AFTER_PAST_Q = [
+    row["name_zh"]
+    for row in SEVEN_ONES
+    if period_of(PAST_Q.end, Cadence(row["cadence"])).end == PAST_Q.end
+]
 ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
 CELL_RE = re.compile(r'class="cg-cell status-(\w+)"')
 
@@ -67,7 +80,7 @@ def _excuse(app, chair, member, code, period, reason="住院治疗"):
 def committee(app, world, make_member, make_account, make_log):
     """甲村: 王芳 did contact and (late) talk last quarter, 李娜 nothing, 张敏's talk is
     excused (by the vice chair: nobody excuses herself), 吴敏 joined ten days before last
-    quarter ended, 郑洁 left early this quarter."""
+    quarter ended, 郑洁 left early this quarter (GONE_ON)."""
     day = PAST_Q.start + timedelta(days=5)
     make_log(world["member"], "contact", day, created_at=datetime.combine(day, time(12), UTC))
     make_log(world["member"], "talk", PAST_Q.end, created_at=now_utc())  # entered later: late
@@ -77,7 +90,7 @@ def committee(app, world, make_member, make_account, make_log):
     gone = make_member(
         world["village_a"],
         joined_on=PAST_Q.start - timedelta(days=400),
-        left_on=NOW_Q.start,
+        left_on=GONE_ON,
         username="gone",
         name="郑洁",
     )
@@ -126,7 +139,10 @@ def test_current_quarter_is_the_default(client, auth, committee):
     html = client.get(_grid_url(committee)).get_data(as_text=True)
     assert f'<option selected value="{NOW_Q.code}">' in html
     assert _statuses(html, "李娜")["contact"] in ("open", "due_soon")
-    assert 'class="cgrid-left"' in _rows(html)["郑洁"]  # marked as no longer on the committee
+    if GONE_ON >= NOW_Q.start:
+        assert 'class="cgrid-left"' in _rows(html)["郑洁"]  # marked as no longer a member
+    else:
+        assert "郑洁" not in _rows(html)  # she left with the last quarter
     assert 'class="cgrid-left"' not in _rows(html)["李娜"]
 
 
@@ -156,7 +172,7 @@ def test_unknown_filter_values_are_ignored(client, auth, committee):
     auth.login("chair")
     html = client.get(_grid_url(committee, duty="nope", status="bad")).get_data(as_text=True)
     assert html.count('<th scope="col"') == 1 + len(DUTIES)
-    assert len(_rows(html)) == 5
+    assert len(_rows(html)) == NOW_Q_ROWS
 
 
 def test_no_match_says_so(client, auth, committee):
@@ -180,7 +196,7 @@ def test_reminder_lists_current_members_and_what_they_owe(client, auth, committe
     text = _reminder(client.get(_grid_url(committee, quarter=PAST_Q.code)).get_data(as_text=True))
     assert text.startswith(f"【甲村妇联】温馨提醒：{PAST_Q.label('zh')}已于")
     lines = dict(line.split("：", 1) for line in text.splitlines()[1:-1])
-    assert lines["李娜"].startswith("一次联系、一次宣讲（已逾期）")
+    assert lines["李娜"].startswith("、".join(OVERDUE_AFTER_PAST_Q) + "（已逾期）")
     assert "一次宣讲" not in lines["张敏"]  # excused
     assert "一次联系" not in lines["王芳"] and "一次宣讲" not in lines["王芳"]  # done
     assert "郑洁" not in text  # no longer on the committee

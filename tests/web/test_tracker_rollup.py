@@ -8,11 +8,12 @@ import html5lib
 import pytest
 
 from fieldlog.periods import Cadence, periods_of_year
-from tests.web.helpers import local_today
+from tests.fixtures.clock import pinned_today
 from tests.web.test_html import _check
 
-# A quarter of last year: its quarter, half-year and year have all ended, whenever this runs.
-Y = local_today().year - 1
+# A quarter of last year: its quarter, half-year and year have all ended, whatever the day.
+pytestmark = pytest.mark.dated
+Y = pinned_today().year - 1
 YY = f"{Y % 100:02d}"
 Q2 = f"{Y}Q2"
 DUTIES = ["contact", "talk", "survey", "proposal", "help", "volunteer", "record_book"]
@@ -95,8 +96,7 @@ def test_numbers_per_village_and_duty(client, auth, q2_logs):
     assert a2["all"] == {"pct": "43%", "count": "3/7", "cue": "✗ 4"}
 
 
-def test_current_quarter_shows_duties_under_way(client, auth, world, make_log):
-    today = local_today()
+def test_current_quarter_shows_duties_under_way(client, auth, world, make_log, today):
     make_log(world["member"], "contact", today)
     make_log(world["member_a2"], "contact", today)
     auth.login("admin")
@@ -198,8 +198,7 @@ def _options(doc) -> list[tuple[str, bool]]:
     return [(o.get("value"), o.get("selected") is not None) for o in select.iter("option")]
 
 
-def test_quarter_selector_lists_this_and_last_years_quarters(client, auth, world):
-    today = local_today()
+def test_quarter_selector_lists_this_and_last_years_quarters(client, auth, world, today):
     expected = [
         p.code
         for year in (today.year, today.year - 1)
@@ -223,7 +222,7 @@ def test_a_bad_quarter_shows_the_current_one_with_a_notice(client, auth, world, 
 
 
 def expected_current() -> str:
-    today = local_today()
+    today = pinned_today()
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 
@@ -301,14 +300,13 @@ def test_empty_subtree_says_so(client, auth, make_org, make_account, world):
 
 
 def test_queries_do_not_grow_with_villages_and_members(
-    app, client, auth, world, make_org, make_member, make_log, count_queries
+    app, client, auth, world, make_org, make_member, make_log, count_queries, today
 ):
     auth.login("admin")
     url = _url(world["township_a"])
     client.get(url)  # warm up
     with count_queries() as few:
         assert client.get(url).status_code == 200
-    today = local_today()
     for v in range(3):
         village = make_org(f"新村{v}", "village", world["township_a"])
         for m in range(4):
