@@ -60,7 +60,7 @@ def members(org_id: int):
     org = access.guard_overseen(current_user, org_id)
     today = app_today()
     all_terms = queries.committee_terms(org.id, today, current_only=False)
-    counts = queries.log_counts([t.account_id for t in all_terms], date(today.year, 1, 1), today)
+    counts = queries.log_counts(org.id, date(today.year, 1, 1), today)
     active = sum(1 for t in all_terms if t.active_on(today))
     note = size_note(org.kind, active, current_app.config["COMMITTEE_SIZE"])
     return _render(

@@ -410,3 +410,13 @@ def test_a_review_takes_her_figures_from_her_time_on_the_committee(app, moved):
         assert duties["contact"]["done"] == 1 and duties["talk"]["done"] == 0
         assert duties["contact"]["logs"] == 1 and duties["talk"]["logs"] == 0
         db.session.rollback()
+
+
+def test_the_committee_page_counts_her_logs_there_and_offers_no_rejoin_after_a_move(
+    app, client, auth, moved
+):
+    auth.login("chair")
+    html = client.get(f"/committee/{moved['village_a'].id}").get_data(as_text=True)
+    row = html.split("陈芳", 1)[1].split("</li>", 1)[0]
+    assert "1 条记录" in row  # her July contact; the September talk was made in 甲二村
+    assert "/rejoin" not in row

@@ -45,7 +45,7 @@ def test_a_village_chair_sits_on_her_township_committee_too(app, client, demo):
         township_id, username = seats["青山镇"].organisation_id, li.username
     AuthActions(client).login(username, "demo1234")
     home = client.get("/").get_data(as_text=True)
-    assert "桃源村执委会 (主席)" in home and "青山镇执委会 (副主席)" in home
+    assert "桃源村执委会（主席）" in home and "青山镇执委会（副主席）" in home
     assert "李秀英" in _grid(app, "13900000001", township_id, "2026Q3")  # the township's chair
 
 
