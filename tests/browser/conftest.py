@@ -24,6 +24,27 @@ from tests.fixtures.clock import pinned_instant
 from tests.fixtures.databases import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def closing_body(app):
+    """The app with each response body read and closed before it is sent.
+
+    Werkzeug's development server closes a response only after draining the request socket;
+    when chromium drops a connection (a navigation aborts an icon download) that drain raises
+    and an open static file is left to the garbage collector, whose ResourceWarning the suite
+    turns into an error in some unrelated test. Browser tests need no streaming."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 LAYOUT_CHECK = Path(__file__).with_name("layout_check.js")
 CHROMIUM_ARGS = [
     "--headless",
@@ -115,7 +136,7 @@ def live_demo(tmp_path_factory, today: date) -> Iterator[LiveDemo]:
             demo.load(password=DEMO_PASSWORD, today=today)
             db.session.commit()
             logins = demo.logins()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, closing_body(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:

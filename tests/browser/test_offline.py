@@ -24,7 +24,13 @@ from fieldlog import create_app
 from fieldlog.extensions import db
 from fieldlog.models import Log, Photo
 from fieldlog.seed import seed_duty_types
-from tests.browser.conftest import DEMO_PASSWORD, layout_problems, login, new_phone
+from tests.browser.conftest import (
+    DEMO_PASSWORD,
+    closing_body,
+    layout_problems,
+    login,
+    new_phone,
+)
 from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.databases import scratch_database
 
@@ -59,7 +65,7 @@ class LiveServer:
     def start(self, **config: Any) -> None:
         settings = {"SQLALCHEMY_DATABASE_URI": self.db_url, "SECRET_KEY": TEST_SECRET_KEY}
         self.app = create_app({**settings, **config}, instance_path=str(self.instance))
-        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self._server = make_server("127.0.0.1", self.port, closing_body(self.app), threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

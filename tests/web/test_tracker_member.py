@@ -193,7 +193,9 @@ def test_turning_off_stops_the_url(app, client, member):
     with app.app_context():
         assert db.session.get(Account, member.id).calendar_token is None
         actions = db.session.scalars(
-            select(AuditEntry.action).where(AuditEntry.entity == "calendar_feed")
+            select(AuditEntry.action)
+            .where(AuditEntry.entity == "calendar_feed")
+            .order_by(AuditEntry.id)
         ).all()
         assert actions == ["create", "delete"]
 
