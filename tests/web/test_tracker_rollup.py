@@ -259,6 +259,10 @@ def test_chart_has_eight_quarters_and_a_table_with_the_same_numbers(client, auth
     assert svg.get("role") == "img" and svg.get("aria-label")
     slots = [g for g in svg.iter() if g.get("class") == "bar-slot"]
     assert len(slots) == 8
+    # The axis reads in Chinese: 一季 … 四季, each year under its first quarter (and the first bar).
+    axis = [t.text for g in slots for t in g.iter() if str(t.tag).endswith("text")]
+    assert {"一季", "二季", "三季", "四季", f"{YY}年"} <= set(axis)
+    assert not any("Q" in (text or "") for text in axis)
     history = _history(doc)
     assert len(history) == 8
     # Falling due in Q2: contact and talk for Q2, survey and proposal for H1;
