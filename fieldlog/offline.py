@@ -109,6 +109,13 @@ def service_worker() -> Response:
     return response
 
 
+@bp.get("robots.txt")
+def robots() -> Response:
+    """Root-level like sw.js: crawlers may read what answers without a login (the login page);
+    served rather than a 404, so a checker's fetch of it (Lighthouse's SEO audit) never fails."""
+    return current_app.send_static_file("robots.txt")
+
+
 @bp.get("offline")
 def offline_page() -> Response:
     response = Response(render_template("offline.html"))

@@ -36,6 +36,8 @@ def home():
     rows, year = tracker.home_rows(current_user, today)
     quarter, half = period_of(today, Cadence.QUARTER), period_of(today, Cadence.HALF)
     recent = list(db.session.scalars(queries.filtered_logs(current_user, current_user.id).limit(5)))
+    owed = tracker.owed_now(year, today)
+    owed_keys = {(o.duty_code, o.period.code) for o in owed}
     return render_template(
         "logs/home.html",
         reports=[
@@ -45,7 +47,14 @@ def home():
         rows=rows,
         year=year,
         committees=_committees(today),
-        owed=tracker.owed_now(year, today),
+        owed=owed,
+        # Each duty once on the first screen: a duty owed now is listed under 我还欠的 only,
+        # with the earlier periods she missed and can no longer log on its card.
+        owed_keys=owed_keys,
+        missed={
+            row.duty.code: [m for m in row.missed if (m.duty_code, m.period.code) not in owed_keys]
+            for row in rows
+        },
         quarter=quarter,
         half=half,
         recent=recent,

@@ -107,9 +107,22 @@ class CellWords:
         return self._status[cue]
 
 
-def short_quarter(period: Period) -> str:
-    """``2025Q1`` -> ``25Q1``: short enough for a chart axis."""
-    return f"{period.year % 100:02d}Q{period.index}"
+ZH_QUARTERS = ("一季", "二季", "三季", "四季")
+
+
+def short_quarter(period: Period, locale: str = "en", *, first: bool = True) -> str:
+    """A chart axis label, short enough for eight bars on a phone: ``25Q1`` in English; in
+    Chinese the quarter over its year, the year only under the first bar of each year
+    (``一季`` over ``25年``, then ``二季`` ...), the way a Chinese axis reads."""
+    if not locale.startswith("zh"):
+        return f"{period.year % 100:02d}Q{period.index}"
+    year = f"\n{period.year % 100:02d}年" if first or period.index == 1 else ""
+    return ZH_QUARTERS[period.index - 1] + year
+
+
+def _table_quarter(period: Period, locale: str) -> str:
+    """The same label on one line for the table under the chart: ``25年一季``, ``25Q1``."""
+    return "".join(reversed(short_quarter(period, locale).split("\n")))
 
 
 def window_label(period: Period, locale: str) -> str:
@@ -133,11 +146,11 @@ def history_chart(
     """The SVG of completion over the last quarters, and its numbers for the table."""
     history = rollups.completion_history(org, today, HISTORY_QUARTERS)
     svg = chart.bar_chart(
-        [(short_quarter(p), rate) for p, rate in history],
+        [(short_quarter(p, locale, first=i == 0), rate) for i, (p, rate) in enumerate(history)],
         _("Completion over the last %(n)s quarters", n=HISTORY_QUARTERS),
         description=_("Share of the duties falling due in each quarter that were done."),
         long_labels=[p.label(locale) for p, _rate in history],
-        id_prefix="history",
+        id_prefix="history-chart",  # the <h2> above it is "history-title"
     )
     return Markup(svg), history  # noqa: S704 - built by chart.py, every text escaped
 
@@ -181,5 +194,5 @@ def rollup(org_id: int):
         percent=chart.percent,
         words=CellWords(),
         chart_svg=svg,
-        history=[(short_quarter(p), p.label(locale), rate) for p, rate in history],
+        history=[(_table_quarter(p, locale), p.label(locale), rate) for p, rate in history],
     )

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 360, 200
-LEFT, RIGHT, TOP, BOTTOM = 40, 6, 22, 28
+WIDTH, HEIGHT = 360, 214
+LEFT, RIGHT, TOP, BOTTOM = 40, 6, 22, 42  # two lines of axis labels under the plot
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 GRIDLINES = (0.0, 0.5, 1.0)
 BAR_SHARE = 0.62  # of each slot's width; the rest is the gap between bars
@@ -112,7 +112,10 @@ def _slot(slot: Slot, label: str, value: float | None, long_label: str, gap: str
     parts.append(
         _text(slot.centre, slot.top - 5, shown, fill=INK if measured else MUTED, bold=measured)
     )
-    parts.append(_text(slot.centre, HEIGHT - 8, label))
+    # An axis label may have a second line ("一季" over "25年"), one font height further down.
+    for line, text in enumerate(label.split("\n")):
+        if text:
+            parts.append(_text(slot.centre, TOP + PLOT_H + FONT + 5 + line * (FONT + 3), text))
     parts.append("</g>")
     return "".join(parts)
 
@@ -130,7 +133,7 @@ def bar_chart(
 
     ``long_labels`` (same length as ``points``) name each bar in its tooltip and in the
     ``<desc>``, which also lists every value after ``description``; the short labels go
-    under the axis. All text is escaped.
+    under the axis, a newline in one starting a second line. All text is escaped.
     """
     labels = [label for label, _value in points]
     values = [value for _label, value in points]

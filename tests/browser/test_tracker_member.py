@@ -20,6 +20,14 @@ def test_member_home_owed_list_and_year_grid_fit_a_phone(phone, live_demo):
     login(phone, live_demo.url, live_demo.username("执委"))
     assert phone.locator("li.owed").count() >= 1
     assert layout_problems(phone) == []
+    # The bar is one row however many tabs she has, and what she owes starts on the first screen.
+    bar = phone.locator("header.topbar").bounding_box()
+    assert bar and bar["height"] <= 60
+    first = phone.locator("li.owed").first.bounding_box()
+    assert first and first["y"] + first["height"] <= 844
+    # The year grid is folded under its heading; one tap opens it.
+    assert not phone.locator("table.year-grid").is_visible()
+    phone.click("details.year-details > summary")
     grid = phone.locator("table.year-grid")
     box = grid.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390

@@ -22,19 +22,30 @@ def test_admin_rollup_fits_a_phone(phone, live_demo):
     phone.click("a[href='/tracker/rollup']")
     phone.wait_for_load_state()
     assert "/tracker/rollup/" in phone.url
-    assert phone.locator("tr.rollup-row").count() >= 3
+    # On a phone each committee is a card showing all seven duties: nothing is scrolled away.
+    cards = phone.locator("li.rollup-card-row")
+    assert cards.count() >= 3
+    assert not phone.locator(".rollup-table-wrap").is_visible()
+    for i in range(cards.count()):
+        duties = cards.nth(i).locator(".rc-duties li")
+        assert duties.count() == 7
+        for j in range(7):
+            box = duties.nth(j).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert phone.locator("svg.chart-svg g.bar-slot").count() == 8
     svg_box = phone.locator("svg.chart-svg").bounding_box()
     assert svg_box and 300 <= svg_box["width"] <= 390 and svg_box["height"] > 120
+    # The chart's axis is in Chinese: quarters over their years.
+    axis = phone.locator("svg.chart-svg g.bar-slot text").all_text_contents()
+    assert "一季" in axis and not any("Q" in text for text in axis)
     assert layout_problems(phone) == []
     _shoot(phone, "rollup")
-    # The wide table scrolls inside its own box, its first column stays in view.
-    wrap = phone.locator(".rollup-wrap").first
-    assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
-    wrap.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    first = phone.locator("tr.rollup-row th.rollup-org").first.bounding_box()
-    assert first and first["x"] >= 0
-    _shoot(phone, "rollup-scrolled")
+    # On a wide screen the same figures are one table.
+    phone.set_viewport_size({"width": 1024, "height": 800})
+    assert phone.locator("tr.rollup-row").count() == cards.count()
+    assert not phone.locator(".rollup-cards").is_visible()
+    wrap = phone.locator(".rollup-table-wrap")
+    assert not wrap.evaluate("el => el.scrollWidth > el.clientWidth")
 
 
 def test_quarter_choice_and_drill_down(phone, live_demo):
@@ -49,5 +60,5 @@ def test_quarter_choice_and_drill_down(phone, live_demo):
     assert phone.input_value("#quarter") == last
     assert layout_problems(phone) == []
     _shoot(phone, "rollup-last-quarter")
-    link = phone.locator("tr.rollup-row th a").first.get_attribute("href")
+    link = phone.locator("li.rollup-card-row a.rc-name").first.get_attribute("href")
     assert link.startswith("/tracker/committee/") and link.endswith(f"?quarter={last}")

@@ -233,11 +233,11 @@ def test_switch_to_english_and_back(app, client, auth, world):
     html = client.get("/").get_data(as_text=True)
     client.post("/auth/locale", data={"csrf_token": csrf_from(html), "locale": "en", "next": "/"})
     html = client.get("/").get_data(as_text=True)
-    assert '<html lang="en">' in html and "My seven ones" in html
+    assert '<html lang="en">' in html and "What I still owe" in html
     with app.app_context():
         assert db.session.get(Account, world["member"].id).locale == "en"
     client.post("/auth/locale", data={"csrf_token": csrf_from(html), "locale": "zh_Hans_CN"})
-    assert "我的“七个一”" in client.get("/").get_data(as_text=True)
+    assert "我还欠的" in client.get("/").get_data(as_text=True)
 
 
 def test_anonymous_language_switch_and_bad_locale(client):

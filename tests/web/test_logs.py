@@ -88,7 +88,9 @@ def test_home_shows_earlier_missed_periods(client, member, today):
     if today.month <= 3:
         pytest.skip("no earlier quarter in the year on this date")
     html = client.get("/").get_data(as_text=True)
-    assert "第1季度" in html and "chip-overdue" in html
+    # Listed once, under 我还欠的 with a link to log it late; not again as a chip further down.
+    q1 = f'class="duty owed status-overdue" data-duty="contact" data-period="{today.year}Q1"'
+    assert html.count(q1) == 1 and "chip-overdue" not in html
 
 
 def test_unknown_duty_is_404(client, member):
@@ -331,3 +333,16 @@ def test_form_date_can_be_prefilled_for_a_late_entry(client, member, today):
     for bad in ("2999-01-01", "garbage"):
         html, _ = open_form(client, f"/logs/new/contact?on={bad}")
         assert f'value="{today.isoformat()}"' in html
+
+
+def test_home_lists_each_duty_once_and_the_book_card_says_where_it_goes(client, member, today):
+    html = client.get("/").get_data(as_text=True)
+    # This period's form of each duty is linked once: under 我还欠的 or in the rest, not both.
+    for code in ("contact", "talk", "survey", "proposal", "help", "volunteer"):
+        assert html.count(f'href="/logs/new/{code}"') == 1, code
+    # The year grid is folded under its heading, not a third list on the first screen.
+    assert '<details class="year-details">' in html
+    # The record-book card opens the record book, and says so.
+    book = html[html.index(f'href="/books/mine?year={today.year}"') :]
+    assert book.index("去记录册") < book.index("</a>")
+    assert "记一笔" not in book[: book.index("</a>")]

@@ -213,3 +213,11 @@ def test_staff_only_pages_carry_no_offline_scripts(client, auth, world):
     assert "fieldlog-config" in client.get("/auth/login").get_data(as_text=True)
     auth.login("admin")  # staff, on no committee: logs no duties, keeps nothing offline
     assert "fieldlog-config" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_robots_txt_is_served(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).splitlines() == ["User-agent: *", "Allow: /"]
+    response.close()

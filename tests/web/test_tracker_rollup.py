@@ -15,6 +15,13 @@ from tests.web.test_html import _check
 pytestmark = pytest.mark.dated
 Y = pinned_today().year - 1
 YY = f"{Y % 100:02d}"
+
+
+def _q(n: int, year: int = Y) -> str:
+    """The chart table's label of quarter n in the Chinese UI: 26年二季."""
+    return f"{year % 100:02d}年{'一二三四'[n - 1]}季"
+
+
 Q2 = f"{Y}Q2"
 DUTIES = ["contact", "talk", "survey", "proposal", "help", "volunteer", "record_book"]
 
@@ -252,14 +259,18 @@ def test_chart_has_eight_quarters_and_a_table_with_the_same_numbers(client, auth
     assert svg.get("role") == "img" and svg.get("aria-label")
     slots = [g for g in svg.iter() if g.get("class") == "bar-slot"]
     assert len(slots) == 8
+    # The axis reads in Chinese: 一季 … 四季, each year under its first quarter (and the first bar).
+    axis = [t.text for g in slots for t in g.iter() if str(t.tag).endswith("text")]
+    assert {"一季", "二季", "三季", "四季", f"{YY}年"} <= set(axis)
+    assert not any("Q" in (text or "") for text in axis)
     history = _history(doc)
     assert len(history) == 8
     # Falling due in Q2: contact and talk for Q2, survey and proposal for H1;
     # 4 members owe 16, of which 7 are done.
-    assert history[f"{YY}Q2"] == "44%"
-    assert history[f"{YY}Q1"] == "13%"  # 1 of 8: a talk on 31 March
-    assert history[f"{YY}Q3"] == "13%"  # 1 of 8: a contact on 1 July
-    assert history[f"{YY}Q4"] == "4%"  # 1 of 28 (Q4, H2 and the year): the help in June
+    assert history[_q(2)] == "44%"
+    assert history[_q(1)] == "13%"  # 1 of 8: a talk on 31 March
+    assert history[_q(3)] == "13%"  # 1 of 8: a contact on 1 July
+    assert history[_q(4)] == "4%"  # 1 of 28 (Q4, H2 and the year): the help in June
     assert f"{Y}年第2季度: 44%" in response.get_data(as_text=True)  # the bar's tooltip
 
 
@@ -275,9 +286,10 @@ def test_quarters_nobody_owed_are_gaps(client, auth, make_org, make_member, make
     auth.login("admin_c")
     doc = _doc(client.get(_url(township)))
     history = _history(doc)
-    before = [label for label in history if label < f"{YY}Q2"]  # she owed nothing yet
+    labels = list(history)  # oldest first
+    before = labels[: labels.index(_q(2))]  # she owed nothing yet
     assert before and all(history[label] == "—" for label in before)
-    assert history[f"{YY}Q2"] == "0%"
+    assert history[_q(2)] == "0%"
     gaps = [g for g in doc.iter() if g.get("class") == "bar-slot" and not _rects(g)]
     assert len(gaps) == len(before)
 
