@@ -1,4 +1,4 @@
-"""Password hashing: nothing is hashed at import, the timing dummy is made once when first needed."""
+"""Password hashing: nothing hashed at import; the timing dummy is made once, when first needed."""
 
 from __future__ import annotations
 
