@@ -29,9 +29,12 @@ SHELL_ENDPOINTS = frozenset({"logs.home", "logs.index", "logs.new"})
 # Network first for those; after this long without an answer the cached copy is shown.
 NAVIGATION_TIMEOUT_MS = 4000
 EXTENSION = "fieldlog.offline"
-# What of static/ the service worker keeps (small files every page may use).
-PRECACHE_DIRS = frozenset({"css", "js", "img", "vendor"})
-PRECACHE_FILES = frozenset({"manifest.webmanifest"})
+# What of static/ the service worker keeps: what the pages load (styles, scripts, the icons
+# and manifest the layout links), not the large install icons the browser fetches itself.
+PRECACHE_DIRS = frozenset({"css", "js", "vendor"})
+PRECACHE_FILES = frozenset(
+    {"manifest.webmanifest", "img/icon.svg", "img/icon-192.png", "img/apple-touch-icon.png"}
+)
 
 
 def _hash_files(app: Flask) -> str:
@@ -69,15 +72,17 @@ def cache_version() -> str:
 
 
 def _static_urls(app: Flask) -> list[str]:
-    """The static files the pages use (styles, scripts, icons, the manifest), as /static/...
-    URLs; not the service worker itself, nor anything a page does not need offline. Listed
-    once at start-up, like the version."""
-    static = Path(app.static_folder or "static")
+    """The static files the pages use, by the fingerprinted URLs the pages load them by
+    (``?v=<hash>``), so the service worker's precache finds them in the browser's HTTP cache
+    instead of downloading them a second time; not the service worker itself. Listed once at
+    start-up, like the version."""
+    from fieldlog import assets
+
+    hashes = assets.file_hashes(app)
     urls = []
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        name = path.relative_to(static).as_posix()
+    for name in sorted(hashes):
         if name != "js/sw.js" and (name.split("/")[0] in PRECACHE_DIRS or name in PRECACHE_FILES):
-            urls.append(f"{app.static_url_path}/{name}")
+            urls.append(f"{app.static_url_path}/{name}?v={hashes[name]}")
     return urls
 
 
@@ -104,9 +109,11 @@ def service_worker() -> Response:
     body = f"const FIELDLOG = {json.dumps(worker_config(), ensure_ascii=False)};\n{source}"
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    # The browser must ask every time, or it would not see a new deployment for a day.
+    # The browser asks every time, or it would not see a new deployment for a day; the ETag
+    # lets it ask cheaply (304 with no body while nothing changed).
     response.headers["Cache-Control"] = "no-cache, max-age=0"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("robots.txt")

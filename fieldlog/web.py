@@ -65,6 +65,9 @@ def register_extensions(app: Flask) -> None:
     from fieldlog.auth import throttle
 
     throttle.init_app(app)
+    from fieldlog import assets
+
+    assets.init_app(app)
 
 
 def select_locale() -> str:

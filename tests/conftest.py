@@ -49,11 +49,12 @@ def _cheap_password_hashing():
 
     from fieldlog.auth import passwords
 
-    saved = passwords._hasher, passwords.DUMMY_HASH
+    saved = passwords._hasher
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    passwords.DUMMY_HASH = passwords._hasher.hash("fieldlog-timing-equaliser")
+    passwords.dummy_hash.cache_clear()
     yield
-    passwords._hasher, passwords.DUMMY_HASH = saved
+    passwords._hasher = saved
+    passwords.dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -38,5 +40,9 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
-# Verified against when the login name is unknown, so both cases take the same time.
-DUMMY_HASH = _hasher.hash("fieldlog-timing-equaliser")
+@cache
+def dummy_hash() -> str:
+    """A hash verified against when the login name is unknown, so both cases take the same
+    time. Made at the first such login, not at import: an argon2 hash at production cost takes
+    64 MiB and about 0.3 s, which every worker would otherwise pay at start-up."""
+    return _hasher.hash("fieldlog-timing-equaliser")

@@ -180,7 +180,8 @@
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
     track(reg.installing);  // an update the browser found while the page was loading
     reg.addEventListener('updatefound', () => track(reg.installing));
-    if (navigator.onLine !== false && reg.active) reg.update().catch(() => null);
+    // No reg.update() here: the browser checks /sw.js itself after navigations (a 304 while
+    // nothing changed), so a page view does not download it.
     if (config.member) {
       const ready = await navigator.serviceWorker.ready;
       if (ready.active) ready.active.postMessage({type: 'warm'});

@@ -3,7 +3,8 @@
  * Served at /sw.js by fieldlog/offline.py, which puts `const FIELDLOG = {...}` in front of this
  * file: the cache version, the static files and offline page to precache, and the shell pages.
  *
- * - Static files and the offline page: precached at install, served from the cache.
+ * - Static files and the offline page: precached at install (the static files from the HTTP
+ *   cache, by their fingerprinted URLs), served from the cache.
  * - Shell pages (home, her logs, the duty forms): network first; after a short wait, or with no
  *   network, the copy kept from her last visit. Only responses the server marks with
  *   X-FieldLog-Shell are kept (her own pages, no one-time messages).
@@ -23,11 +24,14 @@ const SHELL = new Set(FIELDLOG.shell);
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(STATIC_CACHE);
-    // 'reload': past the HTTP cache, so a new version never precaches an old file. 'omit':
-    // these are the same for everyone, and an answer without cookies can never overwrite the
-    // session cookie of a login happening at the same moment.
-    await cache.addAll(FIELDLOG.precache.map(
-        (url) => new Request(url, {cache: 'reload', credentials: 'omit'})));
+    // Static files are listed by their fingerprinted URLs (?v=<hash>), the ones the pages
+    // load: the browser's HTTP cache holds them for a year, so a page just visited hands them
+    // over without a second download, and a new version has new URLs. The offline page has
+    // no fingerprint: it is asked for past the HTTP cache ('reload'). 'omit' for it: it is
+    // the same for everyone and never touches a cookie.
+    await cache.addAll(FIELDLOG.precache.map((url) => url.includes('?v=') ?
+        new Request(url, {credentials: 'same-origin'}) :
+        new Request(url, {cache: 'reload', credentials: 'omit'})));
   })());
 });
 
@@ -70,8 +74,16 @@ function shellKey(url) {
 }
 
 async function fromCacheFirst(request) {
-  const cached = await caches.match(request, {cacheName: STATIC_CACHE, ignoreSearch: true});
-  return cached || fetch(request);
+  const cached = await caches.match(request, {cacheName: STATIC_CACHE});
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    // No network: another version of the file is better than none.
+    const older = await caches.match(request, {cacheName: STATIC_CACHE, ignoreSearch: true});
+    if (older) return older;
+    throw error;
+  }
 }
 
 async function offlinePage() {
@@ -120,8 +132,16 @@ async function navigate(event, url) {
   }
 }
 
-/* Fetch the shell pages not kept yet, so they open without a network next time. */
-async function warmShell() {
+/* Fetch the shell pages not kept yet, so they open without a network next time. Several
+ * pages open at once ask together: one round runs at a time, so no page is fetched twice. */
+let warming = null;
+
+function warmShell() {
+  if (!warming) warming = warmMissing().finally(() => { warming = null; });
+  return warming;
+}
+
+async function warmMissing() {
   const cache = await caches.open(PAGES_CACHE);
   for (const path of FIELDLOG.shell) {
     if (await cache.match(path)) continue;

@@ -439,6 +439,54 @@ def test_logout_clears_the_phone(context, field):
     assert page.inner_text(".flash") == "您已退出登录。" or page.locator(".flash").count() >= 1
 
 
+class Counter:
+    """The app with every answer noted as (path, status): what reached the server."""
+
+    def __init__(self, live: LiveServer) -> None:
+        self.live, self.seen = live, []
+        self.inner = live.app.wsgi_app
+
+    def __enter__(self) -> Counter:
+        def counting(environ, start_response):
+            def start(status, headers, *rest):
+                self.seen.append((environ["PATH_INFO"], int(status.split()[0])))
+                return start_response(status, headers, *rest)
+
+            return self.inner(environ, start)
+
+        self.live.app.wsgi_app = counting
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.live.app.wsgi_app = self.inner
+
+    def downloads(self, path: str) -> int:
+        return sum(1 for p, status in self.seen if p == path and status == 200)
+
+
+def test_install_downloads_each_file_once_and_pages_do_not_fetch_the_worker(context, field):
+    """The precache takes the static files from the HTTP cache (fingerprinted, cached for a
+    year), not a second time from the server; the install icons stay out; page views do not
+    download /sw.js again (the browser may revalidate it: 304)."""
+    page = context.new_page()
+    with Counter(field) as counter:
+        install(page, field, field.member)
+        for path in ("/logs/", "/logs/new/survey", "/"):
+            page.goto(f"{field.url}{path}")
+            page.wait_for_load_state("networkidle")
+    statics = {p for p, _status in counter.seen if p.startswith("/static/")}
+    assert "/static/css/app.css" in statics and "/static/js/offline.js" in statics
+    twice = {p: counter.downloads(p) for p in statics if counter.downloads(p) > 1}
+    assert twice == {}, counter.seen
+    # Each shell page is fetched once ahead (pages warming at the same moment share a round).
+    assert all(counter.downloads(p) == 1 for p in ("/logs/new/help", "/logs/new/talk"))
+    assert counter.downloads("/static/img/icon-512.png") == 0
+    assert counter.downloads("/sw.js") == 1, counter.seen
+    cached = page.evaluate(CACHES)
+    kept = [u for name, urls in cached.items() if "-static-" in name for u in urls]
+    assert len(kept) == len(set(kept)) and "/static/css/app.css" in kept
+
+
 @pytest.fixture
 def bare(tmp_path) -> Iterator[LiveServer]:
     """An app with no demo data, for the service worker's own life cycle."""

@@ -45,12 +45,11 @@ def test_service_worker_is_served_from_the_root(app, client, world):
     config = worker_config(response.get_data(as_text=True))
     with app.app_context():
         assert config["version"] == offline.cache_version()
-    assert {"/static/css/app.css", "/static/js/offline.js", "/static/manifest.webmanifest"} <= set(
-        config["precache"]
-    )
-    assert "/static/img/icon-192.png" in config["precache"]
+    paths = {url.partition("?")[0] for url in config["precache"]}
+    assert {"/static/css/app.css", "/static/js/offline.js", "/static/manifest.webmanifest"} <= paths
+    assert "/static/img/icon-192.png" in paths
     assert "/offline" in config["precache"] and config["offline"] == "/offline"
-    assert "/static/js/sw.js" not in config["precache"]
+    assert "/static/js/sw.js" not in paths
     assert config["shell"] == ["/", "/logs/", *(f"/logs/new/{d['code']}" for d in SEVEN_ONES)]
     assert 0 < config["navigationTimeout"] <= 10000
 
@@ -101,11 +100,12 @@ def test_manifest_makes_the_app_installable(client):
 
 def test_pages_link_the_manifest_and_the_scripts(client, member):
     html = client.get("/").get_data(as_text=True)
-    assert '<link rel="manifest" href="/static/manifest.webmanifest">' in html
-    assert 'rel="apple-touch-icon" href="/static/img/apple-touch-icon.png"' in html
+    v = r"\?v=[0-9a-f]{12}"
+    assert re.search(rf'<link rel="manifest" href="/static/manifest.webmanifest{v}">', html)
+    assert re.search(rf'rel="apple-touch-icon" href="/static/img/apple-touch-icon.png{v}"', html)
     assert '<meta name="theme-color" content="#b4233c">' in html
     for name in ("store", "photos", "offline", "logform"):
-        assert f'src="/static/js/{name}.js" defer' in html
+        assert re.search(rf'src="/static/js/{name}.js{v}" defer', html), name
     config = json.loads(CONFIG_RE.search(html).group(1))
     assert config["account"] == member.id and config["member"] is True
     assert config["text"]["waiting"] == "待发送"
