@@ -331,3 +331,20 @@ def test_form_date_can_be_prefilled_for_a_late_entry(client, member, today):
     for bad in ("2999-01-01", "garbage"):
         html, _ = open_form(client, f"/logs/new/contact?on={bad}")
         assert f'value="{today.isoformat()}"' in html
+
+
+def test_log_form_query_count_does_not_grow(client, member, make_log, count_queries, today):
+    """The log form reads her account, the duty and her usual method: a few queries, however
+    many logs she has."""
+    make_log(member, "contact", today)
+    with count_queries() as few:
+        assert client.get("/logs/new/contact").status_code == 200
+    for i in range(25):
+        make_log(member, "contact", today - timedelta(days=i), method="phone")
+    with count_queries() as many:
+        assert client.get("/logs/new/contact").status_code == 200
+    assert many.count == few.count
+    assert few.count <= FORM_QUERIES, few.statements
+
+
+FORM_QUERIES = 5  # account (with its memberships and grants), the duty, her usual method
