@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, Field
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from fieldlog import textcheck
@@ -80,10 +85,35 @@ def _rules(field: Field) -> list[Any]:
     return rules
 
 
+@cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages in the request's language, each catalogue read once per process.
+    Flask-WTF's ``translations`` reads the catalogue file again in every request that builds a
+    form (a few milliseconds of each log form)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
+
+
 class Form(FlaskForm):
     """``FlaskForm`` with the input rules on every field, ahead of the field's own."""
 
     class Meta:
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return WTFORMS_TRANSLATIONS
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
             field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
             field.validators = [*_rules(field), *field.validators]

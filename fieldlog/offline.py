@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, session
 from flask.blueprints import BlueprintSetupState
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -157,11 +158,26 @@ def _client_config() -> dict[str, Any]:
 
 
 def client_config() -> dict[str, Any]:
-    """Settings and texts for the page scripts (static/js/*.js), rendered as JSON by base.html."""
+    """Settings and texts for the page scripts (static/js/*.js), rendered as JSON by base.html.
+    The texts are the same for every page in a language: translated once per language and
+    process (the catalogues do not change while the app runs)."""
     account = current_user.id if current_user.is_authenticated else None
+    locale = str(get_locale())
+    shared = _SHARED.get(locale)
+    if shared is None:
+        shared = _SHARED[locale] = _shared_config()
     return {
         "account": account,
         "member": bool(account and current_user.memberships),
+        **shared,
+    }
+
+
+_SHARED: dict[str, dict[str, Any]] = {}
+
+
+def _shared_config() -> dict[str, Any]:
+    return {
         "urls": {
             "sw": "/sw.js",
             "me": "/api/v1/me",

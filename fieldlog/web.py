@@ -15,7 +15,7 @@ from flask import (
     request,
     session,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=lambda: app.config["TIMEZONE"],
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    _install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in first.")
@@ -68,6 +69,28 @@ def register_extensions(app: Flask) -> None:
     from fieldlog import assets
 
     assets.init_app(app)
+
+
+def _translations() -> Any:
+    """The request's translations, looked up once per request and locale. Flask-Babel finds
+    them again for every ``_()`` in a template (about fifty a page), each time naming the
+    locale (``str(Locale)``); ``force_locale`` gives a new locale object, so it is seen."""
+    locale = get_locale()
+    found = g.get("_fieldlog_translations")
+    if found is None or found[0] is not locale:
+        found = g._fieldlog_translations = (locale, get_translations())
+    return found[1]
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()`` and ``ngettext`` through ``_translations`` (same results)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
 
 def select_locale() -> str:

@@ -346,3 +346,20 @@ def test_home_lists_each_duty_once_and_the_book_card_says_where_it_goes(client, 
     book = html[html.index(f'href="/books/mine?year={today.year}"') :]
     assert book.index("去记录册") < book.index("</a>")
     assert "记一笔" not in book[: book.index("</a>")]
+
+
+def test_log_form_query_count_does_not_grow(client, member, make_log, count_queries, today):
+    """The log form reads her account, the duty and her usual method: a few queries, however
+    many logs she has."""
+    make_log(member, "contact", today)
+    with count_queries() as few:
+        assert client.get("/logs/new/contact").status_code == 200
+    for i in range(25):
+        make_log(member, "contact", today - timedelta(days=i), method="phone")
+    with count_queries() as many:
+        assert client.get("/logs/new/contact").status_code == 200
+    assert many.count == few.count
+    assert few.count <= FORM_QUERIES, few.statements
+
+
+FORM_QUERIES = 5  # account (with its memberships and grants), the duty, her usual method
