@@ -117,14 +117,13 @@ def test_per_rater_lines_are_capped_at_the_possible_raters(app, api_as, world, r
 
 
 def test_a_huge_rating_body_is_refused_before_any_line_is_looked_at(app, api_as, world, round_id):
-    import time
-
     chair = api_as("chair")
     path = f"/reviews/{round_id}/members/{world['member'].id}/ratings"
-    body = {"mode": "per_rater", "ratings": _raters("representative", 100_000)}
-    started = time.perf_counter()
+    # Every line names an unknown grade: had any line been checked before their number, that
+    # would be the answer.
+    lines = [{**line, "grade": "nonsense"} for line in _raters("representative", 100_000)]
+    body = {"mode": "per_rater", "ratings": lines}
     error = assert_json_error(_put(chair, path, body), 422)
-    assert time.perf_counter() - started < 10
     assert error["error"] == "最多只能有 202 人为她评议。"
     counts = [{"group": "member", "grade": "qualified", "votes": 1}] * 9
     error = assert_json_error(_put(chair, path, {"mode": "counts", "ratings": counts}), 422)
@@ -132,11 +131,10 @@ def test_a_huge_rating_body_is_refused_before_any_line_is_looked_at(app, api_as,
     assert _stored_ratings(app, world["member"].id) == 0
 
 
-def test_a_save_after_many_stored_ratings_stays_fast(app, api_as, world, round_id):
-    """Lines stored before the caps (100,000 once): replacing them must not cost time
-    quadratic in their number."""
-    import time
-
+def test_a_save_after_many_stored_ratings_stays_fast(app, api_as, world, round_id, count_queries):
+    """Lines stored before the caps (100,000 once): replacing them must not load them one by
+    one (clearing the collection did, each removal searching the list: quadratic in their
+    number, over 20 s for 30,000): one DELETE by entry."""
     from sqlalchemy import insert
 
     from fieldlog.models import ReviewRating
@@ -159,9 +157,9 @@ def test_a_save_after_many_stored_ratings_stays_fast(app, api_as, world, round_i
         db.session.commit()
     chair = api_as("chair")
     path = f"/reviews/{round_id}/members/{world['member'].id}/ratings"
-    started = time.perf_counter()
-    rated = _put(chair, path, {"mode": "per_rater", "ratings": _raters("representative", 50)})
-    seconds = time.perf_counter() - started
+    with count_queries() as queries:
+        rated = _put(chair, path, {"mode": "per_rater", "ratings": _raters("representative", 50)})
     assert rated.status_code == 200 and len(rated.get_json()["ratings"]) == 50
-    assert seconds < 8, seconds  # clearing the collection took over 20 s here
+    deletes = [q for q in queries.statements if q.lstrip().upper().startswith("DELETE")]
+    assert len(deletes) == 1 and "review_ratings.entry_id" in deletes[0], deletes
     assert _stored_ratings(app, world["member"].id) == 50

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import tracemalloc
 
 import pytest
@@ -43,16 +42,16 @@ def _upload_in_memory(client, data: bytes):
     return client.post("/admin/roster/preview", data=body, content_type=content_type)
 
 
-def _timed_upload(client, data: bytes):
-    """The answer, the seconds it took and the peak of Python memory while it ran."""
+def _measured_upload(client, data: bytes):
+    """The answer and the peak of Python memory while it ran (time is the benchmark's
+    business: benchmarks/load.py)."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         response = _upload_in_memory(client, data)
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return response, time.perf_counter() - started, peak
+    return response, peak
 
 
 CRAFTED = {
@@ -79,11 +78,10 @@ def test_a_crafted_workbook_is_refused_fast_with_flat_memory_and_nothing_written
     auth.login("admin")
     before = _counts(app)
     with count_queries() as queries:
-        response, seconds, peak = _timed_upload(client, data)
+        response, peak = _measured_upload(client, data)
     assert response.status_code == 422
     assert message in _errors(response.text)
     assert "请把成员复制到模板中，再上传模板。" in _errors(response.text)
-    assert seconds < 3, seconds
     assert peak < len(data) * 3 + 8 * MB, peak  # the upload itself and a few buffers
     assert _counts(app) == before and not _writes(queries.statements)
 
