@@ -73,7 +73,7 @@ LEAVE_KIND = {
 MEETING_KIND = {
     MeetingKind.COMMITTEE: _l("Committee meeting"),
     MeetingKind.REVIEW: _l("Duty review meeting"),
-    MeetingKind.DELIBERATION: _l("Deliberation"),
+    MeetingKind.DISCUSSION: _l("Deliberation"),
 }
 ATTENDANCE = {
     AttendanceStatus.PRESENT: _l("Present"),

@@ -51,8 +51,14 @@ class MeetingKind(StrEnum):
     """What a committee meeting was for."""
 
     COMMITTEE = "committee"  # 执委会
-    REVIEW = "review"  # 述职评议会
-    DELIBERATION = "deliberation"  # 议事
+    REVIEW = "review"  # 述职评议会 (an executive committee meeting with the review on it)
+    DISCUSSION = "discussion"  # 议事 (ad hoc; never counts towards the exit flag)
+
+    @property
+    def counts_for_exit(self) -> bool:
+        """Whether missing it counts towards 无故连续3次不出席执委会 (第十二条): the
+        executive committee meeting and the review meeting; not 议事."""
+        return self is not MeetingKind.DISCUSSION
 
 
 class AttendanceStatus(StrEnum):

@@ -12,6 +12,7 @@ from flask import Response, jsonify
 
 from fieldlog.api import bp
 from fieldlog.api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
+from fieldlog.api.openapi_committee import COMMITTEE_PATHS, COMMITTEE_SCHEMAS, ROUND_WITH
 from fieldlog.api.openapi_schemas import (
     BOOL,
     DATE,
@@ -140,7 +141,6 @@ RATINGS = obj(
 )
 ENTRY = ref("ReviewEntry")
 MY_REVIEW = {"allOf": [ENTRY, obj({"round": ref("ReviewRound")})]}
-ROUND_WITH = {"allOf": [ref("ReviewRound"), obj({"entries": {"type": "array", "items": ENTRY}})]}
 TRACKER_ME = obj(
     {
         "today": DATE,
@@ -366,9 +366,9 @@ def document() -> dict[str, Any]:
             '{"error": message, "fields": {field: [messages]}}.',
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": {**PATHS, **ADMIN_PATHS},
+        "paths": {**PATHS, **ADMIN_PATHS, **COMMITTEE_PATHS},
         "components": {
-            "schemas": {**SCHEMAS, **ADMIN_SCHEMAS},
+            "schemas": {**SCHEMAS, **ADMIN_SCHEMAS, **COMMITTEE_SCHEMAS},
             "securitySchemes": SECURITY_SCHEMES,
             "parameters": PARAMETERS,
             "responses": {f"E{code}": r for code, r in error_responses().items()},

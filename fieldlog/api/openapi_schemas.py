@@ -293,10 +293,16 @@ _ROUND = obj(
         "id": INT,
         "organisation_id": INT,
         "half": {"type": "string", "example": "2026H1"},
+        "annual": BOOL,
+        "title": {"type": "string", "example": "2025年度述职评议"},
         "status": {"type": "string", "enum": ["open", "closed"]},
         "figures_as_of": DATE,
         "closed_at": nullable(INSTANT),
-    }
+        "meeting_id": nullable(INT),
+    },
+    description="annual: the year-end round (年度述职评议), which asks each member for a "
+    "written report before she is rated; otherwise the mid-year round, with oral reports "
+    "the chair marks. meeting_id: the 述职评议会 it is held at.",
 )
 
 _REVIEW_ENTRY = obj(
@@ -326,6 +332,7 @@ _REVIEW_ENTRY = obj(
         },
         "computed_grade": nullable(STR),
         "override": obj({"grade": nullable(STR), "reason": nullable(STR)}),
+        "oral_reported": BOOL,
     },
     description="rating_mode, ratings, computed_grade and override only for the chair; "
     "a member sees her result once the round is closed.",

@@ -1,5 +1,6 @@
 """Review API: her own reviews and report; a chair's round, ratings and closing.
 
+Also the exit flags of a committee, with their evidence, for its chair or an admin above.
 The same services and access rules as the pages: a member reads her own figures, report
 and (once the round is closed) her result, never anyone else's ratings; a closed round
 answers 409 to every change.
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,8 +22,10 @@ from fieldlog.api.views import api_login_required
 from fieldlog.errors import NotFound
 from fieldlog.extensions import db
 from fieldlog.models import ReviewEntry, ReviewRound
-from fieldlog.review import queries, service
+from fieldlog.review import held, lists, queries, service
+from fieldlog.review.naming import round_label
 from fieldlog.review.service import RatingLine
+from fieldlog.webutil import app_today
 
 
 def _iso(instant) -> str | None:
@@ -33,9 +37,27 @@ def _round_json(round_: ReviewRound) -> dict[str, Any]:
         "id": round_.id,
         "organisation_id": round_.organisation_id,
         "half": round_.half,
+        "annual": round_.is_year_end,
+        "title": _("Review %(half)s", half=round_label(round_.half, str(get_locale()))),
         "status": round_.status,
         "figures_as_of": round_.figures_as_of.isoformat(),
         "closed_at": _iso(round_.closed_at),
+        "meeting_id": round_.meeting_id,
+    }
+
+
+def _meeting_json(round_: ReviewRound) -> dict[str, Any] | None:
+    """The linked 述职评议会: date and attendance (chair's view of the round)."""
+    at = held.held_at(round_)
+    if at is None:
+        return None
+    return {
+        "id": at.meeting_id,
+        "date": at.held_on.isoformat(),
+        "attendance": [
+            {"account_id": k, "status": v, "reason": at.reason_of.get(k)}
+            for k, v in sorted(at.status_of.items())
+        ],
     }
 
 
@@ -52,6 +74,7 @@ def _entry_json(entry: ReviewEntry, *, chair: bool) -> dict[str, Any]:
         },
         # Her result shows once the round is closed; the chair sees it as it forms.
         "result": result if chair or not entry.round.is_open else None,
+        "oral_reported": entry.oral_reported,
     }
     if chair:
         data |= {
@@ -101,9 +124,42 @@ def put_report(round_id: int) -> Response:
 @api_login_required
 def get_round(round_id: int) -> Response:
     round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
-    return jsonify(
-        {**_round_json(round_), "entries": [_entry_json(e, chair=True) for e in round_.entries]}
-    )
+    return jsonify(_chair_round_json(round_))
+
+
+def _chair_round_json(round_: ReviewRound) -> dict[str, Any]:
+    return {
+        **_round_json(round_),
+        "meeting": _meeting_json(round_),
+        "entries": [_entry_json(e, chair=True) for e in round_.entries],
+    }
+
+
+@bp.put("/reviews/<int:round_id>/meeting")
+@api_login_required
+def put_round_meeting(round_id: int) -> Response:
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
+    meeting_id = inputs.json_body().get("meeting_id")
+    if isinstance(meeting_id, bool) or not isinstance(meeting_id, int | None):
+        message = _("Send the meeting's id as a whole number or null.")
+        raise InvalidRequest({"meeting_id": [message]})
+    held.link_meeting(current_user, round_, meeting_id)
+    db.session.commit()
+    return jsonify(_chair_round_json(round_))
+
+
+@bp.put("/reviews/<int:round_id>/oral-reports")
+@api_login_required
+def put_oral_reports(round_id: int) -> Response:
+    round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
+    ids = inputs.json_body().get("account_ids")
+    if not isinstance(ids, list) or not all(
+        isinstance(x, int) and not isinstance(x, bool) for x in ids
+    ):
+        raise InvalidRequest({"account_ids": [_("Send the members' ids as a list of numbers.")]})
+    held.mark_oral_reports(current_user, round_, set(ids))
+    db.session.commit()
+    return jsonify(_chair_round_json(round_))
 
 
 def _line(raw: Any) -> RatingLine:
@@ -161,3 +217,34 @@ def close_round(round_id: int) -> Response:
     service.close_round(current_user, round_)
     db.session.commit()
     return jsonify(_round_json(round_))
+
+
+def _flag_json(flag: lists.ExitFlag) -> dict[str, Any]:
+    return {
+        "account_id": flag.account_id,
+        "name": flag.name,
+        "organisation_id": flag.org_id,
+        "organisation_name": flag.org_name,
+        "unqualified_years": flag.unqualified_years,
+        "missed_meetings": [
+            {"meeting_id": m.meeting_id, "date": m.held_on.isoformat(), "kind": m.kind.value}
+            for m in flag.missed_meetings
+        ],
+    }
+
+
+@bp.get("/exit-flags")
+@api_login_required
+def exit_flags() -> Response:
+    errors: dict[str, list[str]] = {}
+    org_id = inputs.org_arg(request.args.get("org"), access.chaired_org_ids(current_user), errors)
+    if errors or org_id is None:
+        raise InvalidRequest(errors)
+    org = access.guard_overseen(current_user, org_id)
+    config = current_app.config
+    return jsonify(
+        organisation_id=org.id,
+        missed_needed=config["EXIT_MISSED_MEETINGS"],
+        years_needed=config["EXIT_UNQUALIFIED_YEARS"],
+        flags=[_flag_json(f) for f in lists.exit_flags([org.id], app_today())],
+    )

@@ -22,7 +22,7 @@ from fieldlog import labels, pdf
 from fieldlog.books.content import FIELD_LABELS, Book, hidden_fields
 from fieldlog.catalogue import LOG_FIELDS
 from fieldlog.downloads import clean_filename
-from fieldlog.periods import parse_period
+from fieldlog.review.naming import round_label
 from fieldlog.spreadsheet import write_sheet
 from fieldlog.timeutil import to_local
 
@@ -48,7 +48,7 @@ def book_html(book: Book, locale: str, printed_on: date) -> str:
             locale=locale,
             html_lang="zh-CN" if locale.startswith("zh") else "en",
             day=lambda d: pdf.day_label(d, locale),
-            half_label=lambda code: parse_period(code).label(locale),
+            half_label=lambda code: round_label(code, locale),
             submitted_on=_submitted_on(book),
             printed_on=printed_on,
             duty_names={d.code: d.name(locale) for d in book.duties},

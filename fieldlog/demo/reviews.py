@@ -4,6 +4,10 @@
   with a few excused absences.
 - 赵凤英 (桃源村) missed the last three meetings without excuse: an exit flag.
 - Each review meeting is held 20 days after its half-year ends: the year-end one in January.
+  A round is linked to the 述职评议会 held in that month when the demo has one (the last
+  year's meetings); at mid-year everyone but an idle member reported orally; at year end
+  even the idle member hands in a (thin) written report, since the annual review rates only
+  a written report.
   The rounds below count from the year after the last year-end review held ("this year",
   except in early January: then last year's year-end review is still to come).
 - 石桥村 has held its reviews since the election; 宋桂香 was rated unqualified at the two
@@ -28,14 +32,15 @@ from fieldlog.demo.people import Profile
 from fieldlog.extensions import db
 from fieldlog.meetings import queries as meeting_queries
 from fieldlog.meetings.service import MeetingInput, record_meeting
-from fieldlog.models import Account, Organisation, RoleGrant
+from fieldlog.models import Account, Organisation, ReviewRound, RoleGrant
 from fieldlog.periods import Cadence, Period, periods_of_year
-from fieldlog.review import draft, service
+from fieldlog.review import draft, held, service
 from fieldlog.review import queries as review_queries
 from fieldlog.review.service import RatingLine
 from fieldlog.vocab import AttendanceStatus, Grade, MeetingKind, RaterGroup, Role
 
 MISSES_MEETINGS = "赵凤英"
+IDLE_REPORT = "本年度参加活动较少，联系妇女不够，明年改进。"
 EXCUSES = ("外出务工", "照顾生病的家人", "孩子生病", "参加镇里培训")
 TOPICS = {
     MeetingKind.COMMITTEE: ("部署本季度联系妇女工作", "通报困难家庭帮扶进展，分配走访任务"),
@@ -154,6 +159,23 @@ def _votes(target: Grade, total: int, rng: random.Random) -> dict[Grade, int]:
     return votes
 
 
+def _hold_at_meeting(
+    chair: Account, round_: ReviewRound, half: Period, held_on: date, profiles: dict[str, str]
+) -> None:
+    """Link the round to the 述职评议会 held after its half-year, when the demo has one;
+    at mid-year everyone but the idle member gave her oral report."""
+    meetings = [m for m in held.review_meetings(round_) if half.end < m.held_on <= held_on]
+    if meetings:
+        held.link_meeting(chair, round_, meetings[-1].id)
+    if half.index == 1:
+        idle = {
+            e.account_id
+            for e in round_.entries
+            if profiles.get(e.account.display_name) == Profile.IDLE
+        }
+        held.mark_oral_reports(chair, round_, {e.account_id for e in round_.entries} - idle)
+
+
 def _review(
     org: Organisation,
     chair: Account,
@@ -169,12 +191,16 @@ def _review(
     loaded = review_queries.round_with_entries(opened.id)
     assert loaded is not None  # noqa: S101 - just created
     closing = datetime(held_on.year, held_on.month, held_on.day, 8, 0, tzinfo=UTC)
+    _hold_at_meeting(chair, loaded, half, held_on, profiles)
     for entry in loaded.entries:
         profile = profiles.get(entry.account.display_name, Profile.STEADY)
         if profile != Profile.IDLE:
             body = draft.build_draft(entry, "zh_Hans_CN")
             entry.report_body = body + "继续做好联系服务妇女工作，带头参加志愿服务。"
             entry.report_saved_at = entry.report_submitted_at = closing - timedelta(days=3)
+        elif half.index == 2:  # the annual review rates only a written report
+            entry.report_body = IDLE_REPORT
+            entry.report_saved_at = entry.report_submitted_at = closing - timedelta(days=1)
         target = _target(profile, entry.figures.get("completion"), rng)
         reps = _votes(target, rng.randint(15, 25), rng)
         peers = _votes(target, max(1, len(loaded.entries) - 1), rng)

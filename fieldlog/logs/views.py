@@ -21,6 +21,7 @@ from fieldlog.periods import Cadence, parse_period, period_of, periods_of_year
 from fieldlog.photos import entry, storage
 from fieldlog.photos import service as photo_service
 from fieldlog.review import queries as review_queries
+from fieldlog.review.naming import round_label
 from fieldlog.tracker import service as tracker
 from fieldlog.webutil import CsrfForm, app_today, attempt, current_locale
 
@@ -41,7 +42,7 @@ def home():
     return render_template(
         "logs/home.html",
         reports=[
-            (e.round_id, parse_period(e.round.half).label(current_locale()))
+            (e.round_id, round_label(e.round.half, current_locale()))
             for e in review_queries.reports_to_write(current_user.id)
         ],
         rows=rows,

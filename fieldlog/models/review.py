@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldlog.database import UTCDateTime
 from fieldlog.extensions import db
 from fieldlog.models.account import Account
+from fieldlog.models.meeting import Meeting
 from fieldlog.models.organisation import Organisation
 from fieldlog.timeutil import now_utc
 from fieldlog.vocab import Grade, ReviewStatus
@@ -20,7 +31,8 @@ class ReviewRound(db.Model):
     """One committee's review of one half-year (``half`` is a period code: ``2026H1``).
 
     ``rule`` is the grading rule copied from configuration when the round opened, so a later
-    change of configuration does not change a past result.
+    change of configuration does not change a past result. ``meeting`` is the 述职评议会
+    it is held at, once the chair links it.
     """
 
     __tablename__ = "review_rounds"
@@ -37,8 +49,10 @@ class ReviewRound(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise")
     entries: Mapped[list[ReviewEntry]] = relationship(
         back_populates="round", cascade="all, delete-orphan", lazy="raise"
     )
@@ -53,7 +67,8 @@ class ReviewRound(db.Model):
 
     @property
     def is_year_end(self) -> bool:
-        """The second half's review also covers the whole year."""
+        """The second half's review is the annual one (年度述职评议): it covers the whole
+        year and asks each member for a written report."""
         return self.half.endswith("H2")
 
     def __repr__(self) -> str:
@@ -82,6 +97,8 @@ class ReviewEntry(db.Model):
     computed_grade: Mapped[str | None] = mapped_column(String(16))
     override_grade: Mapped[str | None] = mapped_column(String(16))
     override_reason: Mapped[str | None] = mapped_column(String(200))
+    # Mid-year: the chair marks that she gave her oral report at the review meeting.
+    oral_reported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     round: Mapped[ReviewRound] = relationship(back_populates="entries")
     account: Mapped[Account] = relationship(lazy="joined")

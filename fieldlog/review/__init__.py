@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-from fieldlog.review import sheet_views, views  # noqa: E402, F401 - registers the routes
+from fieldlog.review import held_views, sheet_views, views  # noqa: E402, F401 - the routes

@@ -14,6 +14,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -23,6 +24,7 @@ from fieldlog import labels
 from fieldlog.forms import Form
 from fieldlog.models import ReviewEntry
 from fieldlog.periods import Period
+from fieldlog.review.naming import round_label
 from fieldlog.review.service import MAX_RATER, MAX_REASON, MAX_REPORT, MAX_VOTES, RatingLine
 from fieldlog.vocab import Grade, RaterGroup, RatingMode
 
@@ -38,7 +40,7 @@ class OpenRoundForm(Form):
     def offer(self, halves: Sequence[Period], taken: set[str], locale: str, today: date) -> None:
         """The halves not reviewed yet; the latest that has ended comes preselected."""
         free = [h for h in halves if h.code not in taken]
-        self.half.choices = [SelectChoice(h.code, h.label(locale)) for h in free]
+        self.half.choices = [SelectChoice(h.code, round_label(h, locale)) for h in free]
         ended = [h for h in free if h.end < today]
         if self.half.data is None and ended:
             self.half.data = ended[0].code
@@ -83,8 +85,14 @@ class RatingForm(Form):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.mode.data == RatingMode.PER_RATER:
+            seen: set[str] = set()
             for rater, _group, grade in self.rater_lines():
                 named, graded = bool((rater.data or "").strip()), bool(grade.data)
+                key = " ".join((rater.data or "").split()).casefold()
+                if named and key in seen:
+                    rater.errors = [*rater.errors, _l("This rater is already listed above.")]
+                    ok = False
+                seen.add(key)
                 if named and not graded:
                     grade.errors = [*grade.errors, _l("Choose the grade this rater gave.")]
                     ok = False
@@ -167,6 +175,30 @@ def rating_form(entry: ReviewEntry, rows: int | None = None, **kwargs) -> Rating
     form.rows = rows
     form.mode.choices = labels.choices(labels.RATING_MODE)
     return form
+
+
+class MeetingLinkForm(Form):
+    """The 述职评议会 a round is held at."""
+
+    meeting_id = SelectField(_l("Review meeting"), validate_choice=False)
+
+    def offer(self, meetings: Sequence, kind_label: str) -> None:
+        self.meeting_id.choices = [
+            SelectChoice("", _l("Not chosen yet")),
+            *(SelectChoice(str(m.id), f"{m.held_on.isoformat()} {kind_label}") for m in meetings),
+        ]
+
+    def chosen(self) -> int | None:
+        return int(self.meeting_id.data) if (self.meeting_id.data or "").isdigit() else None
+
+
+class OralReportsForm(Form):
+    """Who gave her oral report at the mid-year review meeting (checkboxes)."""
+
+    reported = SelectMultipleField(_l("Gave her oral report"), validate_choice=False)
+
+    def chosen(self) -> set[int]:
+        return {int(x) for x in self.reported.data or [] if str(x).isdigit()}
 
 
 class OverrideForm(Form):

@@ -3,8 +3,10 @@
 - Candidates for excellent executive (优秀执委) of a year: members whose annual result (the
   year-end round) is excellent or qualified, excellent first, then by completion.
 - Exit flags (组织劝退 candidates), among current members: the annual result unqualified
-  N years running (closed rounds), or M committee meetings missed in a row without excuse
-  during her current term. N and M come from configuration.
+  N years running (closed rounds), or M executive committee meetings (执委会, and the
+  述职评议会 held as one) missed in a row without excuse during her current term
+  (第十二条: 无故连续3次不出席执委会). 议事 meetings neither count nor break a run, and a
+  meeting still to come is not missed. N and M come from configuration.
 
 Each function runs a fixed number of queries whatever the number of organisations.
 """
@@ -30,9 +32,10 @@ from fieldlog.models import (
     ReviewEntry,
     ReviewRound,
 )
-from fieldlog.vocab import AttendanceStatus, Grade, ReviewStatus
+from fieldlog.vocab import AttendanceStatus, Grade, MeetingKind, ReviewStatus
 
 CANDIDATE_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED)
+EXIT_KINDS = tuple(k.value for k in MeetingKind if k.counts_for_exit)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,15 @@ def excellent_candidates(org_ids: Select | Iterable[int], year: int) -> list[Can
     )
 
 
+@dataclass(frozen=True)
+class MissedMeeting:
+    """One meeting of a run missed without excuse: the evidence of an exit flag."""
+
+    meeting_id: int
+    held_on: date
+    kind: MeetingKind
+
+
 @dataclass
 class ExitFlag:
     """A current member flagged for the committee to consider, with the evidence."""
@@ -115,7 +127,7 @@ class ExitFlag:
     org_id: int
     org_name: str
     unqualified_years: list[int] = field(default_factory=list)
-    missed_meetings: list[date] = field(default_factory=list)
+    missed_meetings: list[MissedMeeting] = field(default_factory=list)
 
 
 def _current_terms(org_ids: Select | Iterable[int], today: date) -> dict[int, tuple]:
@@ -146,25 +158,37 @@ def _unqualified_runs(org_ids, today: date, years_needed: int) -> dict[int, list
     return flagged
 
 
-def _missed_runs(org_ids, terms: dict[int, tuple], needed: int) -> dict[int, list[date]]:
-    """Members with ``needed`` meetings in a row missed without excuse in their current term:
-    {account_id: [dates of the longest such run]}."""
+def _missed_runs(
+    org_ids, terms: dict[int, tuple], needed: int, today: date
+) -> dict[int, list[MissedMeeting]]:
+    """Members with ``needed`` executive meetings in a row missed without excuse in their
+    current term: {account_id: the longest such run}. Only the kinds of EXIT_KINDS held by
+    ``today`` are in the sequence; a present or excused one breaks the run."""
     rows = db.session.execute(
-        select(Attendance.account_id, Attendance.status, Meeting.held_on, Meeting.organisation_id)
+        select(
+            Attendance.account_id,
+            Attendance.status,
+            Meeting.id,
+            Meeting.held_on,
+            Meeting.kind,
+            Meeting.organisation_id,
+        )
         .join(Attendance.meeting)
         .where(Meeting.organisation_id.in_(org_ids), Attendance.account_id.in_(list(terms)))
+        .where(Meeting.kind.in_(EXIT_KINDS), Meeting.held_on <= today)
         .order_by(Attendance.account_id, Meeting.held_on, Meeting.id)
     ).all()
-    flagged: dict[int, list[date]] = {}
-    run: list[date] = []
+    flagged: dict[int, list[MissedMeeting]] = {}
+    run: list[MissedMeeting] = []
     current = None
-    for account_id, status, held_on, org_id in rows:
+    for account_id, status, meeting_id, held_on, kind, org_id in rows:
         term = terms[account_id][0]
         if org_id != term.organisation_id or held_on < term.joined_on:
             continue
         if account_id != current:
             current, run = account_id, []
-        run = [*run, held_on] if status == AttendanceStatus.ABSENT else []
+        missed = MissedMeeting(meeting_id, held_on, MeetingKind(kind))
+        run = [*run, missed] if status == AttendanceStatus.ABSENT else []
         if len(run) >= needed and len(run) > len(flagged.get(account_id, [])):
             flagged[account_id] = run
     return flagged
@@ -177,7 +201,7 @@ def exit_flags(org_ids: Select | Iterable[int], today: date) -> list[ExitFlag]:
     if not terms:
         return []
     unqualified = _unqualified_runs(org_ids, today, cfg["EXIT_UNQUALIFIED_YEARS"])
-    missed = _missed_runs(org_ids, terms, cfg["EXIT_MISSED_MEETINGS"])
+    missed = _missed_runs(org_ids, terms, cfg["EXIT_MISSED_MEETINGS"], today)
     flags = []
     for account_id in set(unqualified) | set(missed):
         if account_id not in terms:

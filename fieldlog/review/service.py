@@ -7,7 +7,8 @@
 - Ratings are counts per grade or one per rater; the result follows the round's rule unless
   the chair overrides it with a reason. Per rater, no more lines than there can be raters:
   the other members of the round, and at most ``REVIEW_MAX_REPRESENTATIVES`` women
-  representatives.
+  representatives; and each rater rates her once.
+- At the year-end round (年度述职评议) she is rated only once her written report is in.
 - A closed round changes no more.
 
 Each change is audited and flushed; the caller commits.
@@ -232,7 +233,20 @@ def _check_line_count(mode: str, lines: Sequence[RatingLine], limits: dict[str, 
 
 
 def _check_raters(clean: Sequence[RatingLine], limits: dict[str, int]) -> None:
-    """Per rater: no group has more lines than it has possible raters."""
+    """Per rater: nobody rates her twice, and no group has more lines than it has possible
+    raters."""
+    seen: set[str] = set()
+    for line in clean:
+        # One person, whichever group she is listed in; spaces and case do not matter.
+        key = " ".join((line.rater or "").split()).casefold()
+        if key in seen:
+            raise DomainError(
+                _(
+                    "%(name)s is listed twice: each rater rates her once.",
+                    name=line.rater,
+                )
+            )
+        seen.add(key)
     members = sum(1 for line in clean if line.group == RaterGroup.MEMBER)
     if members > limits[RaterGroup.MEMBER.value]:
         raise DomainError(
@@ -303,6 +317,14 @@ def rate(actor: Account, entry: ReviewEntry, mode: str, lines: Sequence[RatingLi
     _check_chair(actor, entry.round.organisation_id)
     _check_open(entry.round)
     clean = _check_lines(mode, lines, rater_limits(entry))
+    if clean and entry.round.is_year_end and not entry.submitted:
+        raise DomainError(
+            _(
+                "%(name)s has not submitted her written annual report yet: she is rated "
+                "once it is in.",
+                name=entry.account.display_name,
+            )
+        )
     before = {"mode": entry.rating_mode, "ratings": _ratings_snapshot(entry)}
     before["computed_grade"] = entry.computed_grade
     _remove_ratings(entry)

@@ -1,7 +1,9 @@
 """The printable review sheet (述职评议表): one A4 landscape PDF for the review meeting.
 
-Every member of the round with her frozen figures and report status, then empty boxes for
-the votes counted at the meeting and her result when the round has one. WeasyPrint draws it
+Every member of the round with her frozen figures and report status (mid-year: whether she
+reported orally; year-end: her written annual report), her attendance at the linked review
+meeting (whose date fills 评议会日期), then empty boxes for the votes counted at the meeting
+and her result when the round has one. WeasyPrint draws it
 from ``templates/review/sheet.html`` and embeds (subsets) the Chinese font, so the PDF reads
 on a machine without Chinese fonts.
 
@@ -22,9 +24,10 @@ from sqlalchemy import select
 from fieldlog import pdf
 from fieldlog.downloads import clean_filename, content_disposition
 from fieldlog.extensions import db
-from fieldlog.labels import GRADE, RATER_GROUP
+from fieldlog.labels import ATTENDANCE, GRADE, RATER_GROUP
 from fieldlog.models import DutyType, ReviewEntry, ReviewRound
-from fieldlog.periods import parse_period
+from fieldlog.review import held
+from fieldlog.review.naming import round_label
 from fieldlog.vocab import Grade
 
 
@@ -47,6 +50,8 @@ class SheetRow:
     completion: int | None
     submitted: bool
     result: Grade | None
+    oral_reported: bool = False
+    attendance: str | None = None  # at the linked review meeting: present, excused, absent
 
 
 # Building the sheet ------------------------------------------------------------------------
@@ -69,8 +74,13 @@ def duty_columns(entries: Sequence[ReviewEntry], locale: str) -> list[DutyColumn
     return columns + [DutyColumn(code, code) for code in codes if code not in named]
 
 
-def sheet_row(number: int, entry: ReviewEntry, columns: Iterable[DutyColumn]) -> SheetRow:
-    """One member's line of the sheet from her stored figures."""
+def sheet_row(
+    number: int,
+    entry: ReviewEntry,
+    columns: Iterable[DutyColumn],
+    held_at: held.HeldAt | None = None,
+) -> SheetRow:
+    """One member's line of the sheet from her stored figures (and the meeting's roll)."""
     figures = entry.figures or {}
     by_code = {d["code"]: d for d in figures.get("duties", [])}
     cells = []
@@ -89,6 +99,8 @@ def sheet_row(number: int, entry: ReviewEntry, columns: Iterable[DutyColumn]) ->
         completion=figures.get("completion"),
         submitted=entry.submitted,
         result=entry.result,
+        oral_reported=entry.oral_reported,
+        attendance=held_at.status_of.get(entry.account_id) if held_at else None,
     )
 
 
@@ -97,13 +109,19 @@ def sheet_html(round_: ReviewRound, locale: str) -> str:
     nothing from outside: the printer refuses every URL)."""
     with force_locale(locale):
         columns = duty_columns(round_.entries, locale)
-        rows = [sheet_row(i, e, columns) for i, e in enumerate(round_.entries, start=1)]
+        meeting = held.held_at(round_)
+        rows = [sheet_row(i, e, columns, meeting) for i, e in enumerate(round_.entries, start=1)]
         return render_template(
             "review/sheet.html",
             round=round_,
             org=round_.organisation,
-            half_label=parse_period(round_.half).label(locale),
+            half_label=round_label(round_.half, locale),
             as_of=pdf.day_label(round_.figures_as_of, locale),
+            held=meeting,
+            # Oral reports are marked at the meeting: the column shows once there are some.
+            oral_column=not round_.is_year_end and any(r.oral_reported for r in rows),
+            held_on=pdf.day_label(meeting.held_on, locale) if meeting else None,
+            attendance_labels=ATTENDANCE,
             columns=columns,
             rows=rows,
             grades=list(GRADE.items()),

@@ -10,11 +10,18 @@ from flask_login import current_user, login_required
 from fieldlog import access, labels
 from fieldlog.extensions import db
 from fieldlog.models import Organisation, ReviewEntry, ReviewRound
-from fieldlog.periods import parse_period
-from fieldlog.review import bp, draft, lists, queries, service
-from fieldlog.review.forms import OpenRoundForm, OverrideForm, ReportForm, rating_form
+from fieldlog.review import bp, draft, held, lists, queries, service
+from fieldlog.review.forms import (
+    MeetingLinkForm,
+    OpenRoundForm,
+    OralReportsForm,
+    OverrideForm,
+    ReportForm,
+    rating_form,
+)
+from fieldlog.review.naming import round_label
 from fieldlog.tracker.queries import active_duties
-from fieldlog.vocab import RatingMode
+from fieldlog.vocab import MeetingKind, RatingMode
 from fieldlog.webutil import (
     CsrfForm,
     app_today,
@@ -42,7 +49,7 @@ def _page(template: str, status: int = 200, **context):
 
 
 def _half_label(round_: ReviewRound) -> str:
-    return parse_period(round_.half).label(current_locale())
+    return round_label(round_.half, current_locale())
 
 
 # The chair's rounds -----------------------------------------------------------------------
@@ -88,6 +95,8 @@ def committee(org_id: int):
 @chair_required
 def show(round_id: int):
     round_ = access.guard_chaired_object(current_user, queries.round_with_entries(round_id))
+    held_at, link = held.held_at(round_), MeetingLinkForm(meeting_id=str(round_.meeting_id or ""))
+    link.offer(held.review_meetings(round_), str(labels.MEETING_KIND[MeetingKind.REVIEW]))
     return _page(
         "review/round.html",
         round=round_,
@@ -95,6 +104,11 @@ def show(round_id: int):
         half_label=_half_label(round_),
         button=CsrfForm(),
         missing=[e for e in round_.entries if e.result is None],
+        held=held_at,
+        held_names=held.names(held_at, round_.entries),
+        link=link,
+        oral=OralReportsForm(),
+        attendance_labels=labels.ATTENDANCE,
     )
 
 
@@ -280,5 +294,6 @@ def exit_flags():
         "review/exit_flags.html",
         rows=rows,
         missed_needed=current_app.config["EXIT_MISSED_MEETINGS"],
+        kind_labels=labels.MEETING_KIND,
         years_needed=current_app.config["EXIT_UNQUALIFIED_YEARS"],
     )

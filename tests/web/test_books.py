@@ -702,7 +702,7 @@ def test_pdf_in_chinese_with_every_section(app, client, auth, reviewed, tmp_path
         "送去米面油",
         "王秀珍",
         "述职评议",
-        "2025年下半年",
+        "2025年度",
         "86%",
         "优秀",
         "执委会议出勤",

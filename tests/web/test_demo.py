@@ -237,4 +237,4 @@ def test_demo_village_chair_can_open_this_years_mid_year_review(app, client, aut
     half = period_of(today, Cadence.HALF)
     first_half = half if half.index == 1 else half.previous()
     assert f'value="{first_half.code}"' in page  # not opened yet: hers to run
-    assert f"{people.reviewed_year(today)}年下半年" in page  # the last closed year-end review
+    assert f"{people.reviewed_year(today)}年度" in page  # the last closed year-end review
