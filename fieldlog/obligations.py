@@ -167,6 +167,43 @@ def status_of(
     return Status.OPEN
 
 
+class StatusMemo:
+    """``status_of`` for a page of many cells with few distinct inputs: a grid of hundreds of
+    members asks a handful of different questions, each answered once. ``key`` stands for the
+    cell's spec and period (the caller's cheap key: a duty id or a window index) and must be
+    followed by what else decides the answer."""
+
+    def __init__(self, today: date, rules: Rules) -> None:
+        self.today, self.rules = today, rules
+        self._seen: dict[tuple, Status] = {}
+
+    def status(
+        self,
+        key: tuple,
+        spec: DutySpec,
+        period: Period,
+        count: int,
+        *,
+        owed: bool,
+        excused: bool,
+        left_on: date | None,
+    ) -> Status:
+        status = self._seen.get(key)
+        if status is None:
+            status = status_of(
+                spec,
+                period,
+                count,
+                self.today,
+                owed=owed,
+                excused=excused,
+                left_on=left_on,
+                rules=self.rules,
+            )
+            self._seen[key] = status
+        return status
+
+
 def _tally(
     entries: Iterable[Entry], specs: Sequence[DutySpec], terms: Sequence[Term]
 ) -> dict[tuple[str, Period], _Tally]:

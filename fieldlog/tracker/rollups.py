@@ -18,10 +18,10 @@ from fieldlog.models import DutyType, Organisation
 from fieldlog.obligations import (
     Rules,
     Status,
+    StatusMemo,
     Term,
     is_owed,
     left_before_end,
-    status_of,
 )
 from fieldlog.periods import Cadence, Period, period_of, periods_of_year
 from fieldlog.tracker import queries
@@ -176,7 +176,7 @@ class _Board:
         ]
         self.today, self.rules = today, rules
         self._owed: dict[tuple[tuple[Term, ...], Period], tuple[bool, date | None]] = {}
-        self._status: dict[tuple, Status] = {}
+        self._statuses = StatusMemo(today, rules)
 
     @classmethod
     def load(cls, duties, windows, org_ids, today: date) -> _Board:
@@ -219,23 +219,16 @@ class _Board:
     def _status_of(
         self, i: int, done: bool, owed: bool, excused: bool, left_on: date | None
     ) -> Status:
-        key = (i, done, owed, excused, left_on)
-        status = self._status.get(key)
-        if status is None:
-            period, spec, _done, _excused = self.windows[i]
-            count = spec.min_count if done else 0
-            status = status_of(
-                spec,
-                period,
-                count,
-                self.today,
-                owed=owed,
-                excused=excused,
-                left_on=left_on,
-                rules=self.rules,
-            )
-            self._status[key] = status
-        return status
+        period, spec, _done, _excused = self.windows[i]
+        return self._statuses.status(
+            (i, done, owed, excused, left_on),
+            spec,
+            period,
+            spec.min_count if done else 0,
+            owed=owed,
+            excused=excused,
+            left_on=left_on,
+        )
 
 
 def _book_done(

@@ -22,10 +22,10 @@ from fieldlog.obligations import (
     Obligation,
     Rules,
     Status,
+    StatusMemo,
     Term,
     is_owed,
     left_before_end,
-    status_of,
     year_obligations,
 )
 from fieldlog.periods import Cadence, Period, parse_period, period_of, periods_of_year
@@ -154,7 +154,7 @@ class _Cells:
         ]
         self.counts, self.excused, self.today, self.rules = counts, excused, today, rules
         self._owed: dict[tuple[Term, ...], tuple[tuple[bool, date | None], ...]] = {}
-        self._status: dict[tuple, Status] = {}
+        self._statuses = StatusMemo(today, rules)
         self._blank: dict[tuple[int, Status], Obligation] = {}
 
     def row(self, member: MemberInfo) -> tuple[Obligation, ...]:
@@ -183,20 +183,15 @@ class _Cells:
         )
         count = tally.count if tally else 0
         excused = (account_id, column.duty_id, column.code) in self.excused
-        key = (column.duty_id, count, owed, excused, left_on)
-        status = self._status.get(key)
-        if status is None:
-            status = status_of(
-                column.spec,
-                column.period,
-                count,
-                self.today,
-                owed=owed,
-                excused=excused,
-                left_on=left_on,
-                rules=self.rules,
-            )
-            self._status[key] = status
+        status = self._statuses.status(
+            (column.duty_id, count, owed, excused, left_on),
+            column.spec,
+            column.period,
+            count,
+            owed=owed,
+            excused=excused,
+            left_on=left_on,
+        )
         if tally is None:  # no logs: identical, immutable cells are shared
             blank = self._blank.get((column.duty_id, status))
             if blank is None:
