@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldlog.api.inputs import MAX_ID
 from fieldlog.api.openapi_schemas import (
     BOOL,
     DATE,
+    ID,
     INSTANT,
     INT,
     STR,
     Schema,
+    enum_of,
     json_content,
     nullable,
     obj,
@@ -21,13 +22,8 @@ from fieldlog.api.openapi_schemas import (
 )
 from fieldlog.vocab import JoinKind, LeaveKind, OrgKind
 
-ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DAY: Schema = {**DATE, "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 WRITE_ERRORS = ("400", "401", "403", "404", "415", "422")
-
-
-def _enum(values: Any) -> Schema:
-    return {"type": "string", "enum": [v.value for v in values]}
 
 
 def _text(most: int, **extra: Any) -> Schema:
@@ -41,10 +37,10 @@ _TERM = obj(
         "display_name": STR,
         "organisation_id": INT,
         "joined_on": DATE,
-        "how_joined": _enum(JoinKind),
+        "how_joined": enum_of(JoinKind),
         "replaces_account_id": nullable(INT),
         "left_on": nullable(DATE),
-        "how_left": nullable(_enum(LeaveKind)),
+        "how_left": nullable(enum_of(LeaveKind)),
         "reason": nullable(STR),
     },
     ("id", "account_id", "organisation_id", "joined_on", "how_joined", "left_on", "how_left"),
@@ -54,13 +50,13 @@ _TERM = obj(
 
 ADMIN_SCHEMAS: dict[str, Schema] = {
     "Organisation": obj(
-        {"id": INT, "name": STR, "kind": _enum(OrgKind), "parent_id": nullable(INT)},
+        {"id": INT, "name": STR, "kind": enum_of(OrgKind), "parent_id": nullable(INT)},
         ("id", "name", "kind", "parent_id"),
     ),
     "NewOrganisation": obj(
         {
             "name": _text(80, description="Unique among the organisations below the parent."),
-            "kind": _enum(k for k in OrgKind if k.level > 0),
+            "kind": enum_of(k for k in OrgKind if k.level > 0),
             "parent_id": ID,
         },
         ("name", "kind", "parent_id"),
@@ -104,7 +100,7 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
             "account_id": ID,
             "organisation_id": {**ID, "description": "The committee; default: her home one."},
             "joined_on": DAY,
-            "how_joined": {**_enum(JoinKind), "default": JoinKind.ELECTED.value},
+            "how_joined": {**enum_of(JoinKind), "default": JoinKind.ELECTED.value},
             "replaces_account_id": {
                 **ID,
                 "description": "With how_joined replacing: the member of that committee "
@@ -116,7 +112,7 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     "EndMembership": obj(
         {
             "left_on": DAY,
-            "how_left": _enum(LeaveKind),
+            "how_left": enum_of(LeaveKind),
             "reason": _text(
                 200,
                 description="Required when she resigned, was advised to resign or lost "

@@ -13,6 +13,7 @@ from fieldlog.api.openapi_schemas import (
     SIGNED_IN,
     STR,
     Schema,
+    enum_of,
     json_content,
     nullable,
     obj,
@@ -21,11 +22,6 @@ from fieldlog.api.openapi_schemas import (
     ref,
 )
 from fieldlog.vocab import MeetingKind
-
-
-def _enum(values: Any) -> Schema:
-    return {"type": "string", "enum": [v.value for v in values]}
-
 
 ENTRY = ref("ReviewEntry")
 HELD_AT = obj(
@@ -68,7 +64,7 @@ COMMITTEE_SCHEMAS: dict[str, Schema] = {
             "missed_meetings": {
                 "type": "array",
                 "items": obj(
-                    {"meeting_id": INT, "date": DATE, "kind": _enum(MeetingKind)},
+                    {"meeting_id": INT, "date": DATE, "kind": enum_of(MeetingKind)},
                     ("meeting_id", "date", "kind"),
                 ),
             },

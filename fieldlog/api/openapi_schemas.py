@@ -108,20 +108,21 @@ def text(max_length: int | None = None) -> Schema:
     return schema
 
 
-def _enum(values: type) -> Schema:
+def enum_of(values: type) -> Schema:
+    """A string schema holding the values of an enumeration."""
     return {"type": "string", "enum": [v.value for v in values]}
 
 
 LOG_FIELDS: dict[str, Schema] = {
-    "method": nullable(_enum(Method)),
+    "method": nullable(enum_of(Method)),
     "place": nullable({"type": "string", "maxLength": 100}),
     "women_count": nullable({"type": "integer", "minimum": 0}),
     "topic": nullable({"type": "string", "maxLength": 120}),
     "needs": nullable({"type": "string", "maxLength": 4000}),
     "proposal_text": nullable({"type": "string", "maxLength": 4000}),
-    "proposal_status": nullable(_enum(ProposalStatus)),
+    "proposal_status": nullable(enum_of(ProposalStatus)),
     "proposal_answer": nullable({"type": "string", "maxLength": 4000}),
-    "help_target": nullable(_enum(HelpTarget)),
+    "help_target": nullable(enum_of(HelpTarget)),
     "help_kind": nullable({"type": "string", "maxLength": 200}),
     "volunteer_activity": nullable({"type": "string", "maxLength": 120}),
     "volunteer_hours": nullable({"type": "number"}),
@@ -264,7 +265,7 @@ _DUTY = obj(
         "name_en": STR,
         "hint_zh": STR,
         "hint_en": STR,
-        "cadence": _enum(Cadence),
+        "cadence": enum_of(Cadence),
         "min_count": INT,
         "fields": {"type": "array", "items": STR},
         "required": {"type": "array", "items": STR},
@@ -317,14 +318,14 @@ _REVIEW_ENTRY = obj(
                 "submitted_at": nullable(INSTANT),
             }
         ),
-        "result": nullable(_enum(Grade)),
-        "rating_mode": nullable(_enum(RatingMode)),
+        "result": nullable(enum_of(Grade)),
+        "rating_mode": nullable(enum_of(RatingMode)),
         "ratings": {
             "type": "array",
             "items": obj(
                 {
-                    "group": _enum(RaterGroup),
-                    "grade": _enum(Grade),
+                    "group": enum_of(RaterGroup),
+                    "grade": enum_of(Grade),
                     "votes": INT,
                     "rater": nullable(STR),
                 }
